@@ -1,0 +1,172 @@
+// CPU backend over FFTW3: the primitives the scattering algorithm is written
+// against (core.hpp), for a batch of B signals stored as B contiguous rows.
+//
+// Plans are made once per transform object (context) and shared, read-only,
+// by every workspace; a workspace holds the buffers of one computation at a
+// time, so concurrent calls each take their own.
+#pragma once
+
+#include "wst/backend/fftw_plan.hpp"
+#include "wst/elementwise.hpp"
+#include "wst/filter_bank.hpp"
+
+#include <complex>
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+namespace wst::backend {
+
+struct fftw {
+    static constexpr const char* name = "fftw";
+
+    // Plans for every FFT length the transform uses (N_padded / 2^level) and
+    // the filters converted to Real.
+    template <class Real>
+    class context {
+    public:
+        using plan = wst::fftw::plan<Real>;
+
+        context(const filter_bank& bank, std::size_t N_padded) : N_padded_(N_padded) {
+            // Lengths N_padded, N_padded / 2, ..., 1.
+            for (std::size_t l = 0; (N_padded >> l) >= 1; ++l) {
+                r2c_.push_back(std::make_unique<plan>(plan::kind::real_to_complex, N_padded >> l));
+                c2c_backward_.push_back(std::make_unique<plan>(plan::kind::complex_backward, N_padded >> l));
+            }
+            auto convert = [](const filter& f) {
+                std::vector<std::vector<Real>> out;
+                for (const auto& level : f.levels) out.emplace_back(level.begin(), level.end());
+                return out;
+            };
+            phi_ = convert(bank.phi);
+            for (const auto& f : bank.psi1) psi1_.push_back(convert(f));
+            for (const auto& f : bank.psi2) psi2_.push_back(convert(f));
+        }
+
+        std::size_t N_padded() const { return N_padded_; }
+        const plan& r2c(std::size_t n) const { return *r2c_[level_of(n)]; }
+        const plan& c2c_backward(std::size_t n) const { return *c2c_backward_[level_of(n)]; }
+        const Real* phi(int level) const { return phi_[static_cast<std::size_t>(level)].data(); }
+        const Real* psi1(std::size_t n1, int level) const { return psi1_[n1][static_cast<std::size_t>(level)].data(); }
+        const Real* psi2(std::size_t n2, int level) const { return psi2_[n2][static_cast<std::size_t>(level)].data(); }
+
+    private:
+        std::size_t level_of(std::size_t n) const {
+            std::size_t l = 0;
+            while ((N_padded_ >> l) != n) ++l;
+            return l;
+        }
+
+        std::size_t N_padded_;
+        std::vector<std::unique_ptr<plan>> r2c_, c2c_backward_;
+        std::vector<std::vector<Real>> phi_;
+        std::vector<std::vector<std::vector<Real>>> psi1_, psi2_;
+    };
+
+    // Buffers for a batch of up to `capacity` signals, and the primitives.
+    template <class Real>
+    class workspace {
+    public:
+        using complex_type = std::complex<Real>;
+
+        workspace(const context<Real>& ctx, std::size_t capacity)
+            : ctx_(ctx), capacity_(capacity), scratch_(capacity * ctx.N_padded()) {
+            const std::size_t n = capacity * ctx.N_padded();
+            for (auto& r : real_) r = wst::fftw::aligned_buffer<Real>(n);
+            for (auto& c : complex_) c = wst::fftw::aligned_buffer<complex_type>(n);
+        }
+
+        std::size_t capacity() const { return capacity_; }
+        const context<Real>& ctx() const { return ctx_; }
+
+        // Buffers of capacity x N_padded values the algorithm works in:
+        // real_buffer(i) for i < 4, complex_buffer(i) for i < 4.
+        Real* real_buffer(std::size_t i) { return real_[i].data(); }
+        complex_type* complex_buffer(std::size_t i) { return complex_[i].data(); }
+
+        // out (B x n_padded) = reflection padding of x (B x N).
+        void pad(const Real* x, std::size_t B, std::size_t N, std::size_t pad_left, std::size_t n_padded,
+                 Real* out) const {
+            for (std::size_t b = 0; b < B; ++b)
+                for (std::size_t t = 0; t < n_padded; ++t)
+                    out[b * n_padded + t] = x[b * N + static_cast<std::size_t>(elementwise::reflect_index(
+                                                              static_cast<std::ptrdiff_t>(t),
+                                                              static_cast<std::ptrdiff_t>(pad_left),
+                                                              static_cast<std::ptrdiff_t>(N)))];
+        }
+
+        // Full spectrum (n bins) of each real row of length n.
+        void rfft(const Real* in, complex_type* out, std::size_t B, std::size_t n) const {
+            const auto& p = ctx_.r2c(n);
+            const elementwise::hermitian_extend<Real> extend;
+            for (std::size_t b = 0; b < B; ++b) {
+                complex_type* row = out + b * n;
+                p.r2c(in + b * n, row);
+                for (std::size_t k = n / 2 + 1; k < n; ++k) extend(reinterpret_cast<Real*>(row), n, k);
+            }
+        }
+
+        // Inverse FFT normalized by 1/n, row by row.
+        void ifft(const complex_type* in, complex_type* out, std::size_t B, std::size_t n) const {
+            const auto& p = ctx_.c2c_backward(n);
+            const Real scale = Real(1) / static_cast<Real>(n);
+            for (std::size_t b = 0; b < B; ++b) {
+                p.c2c(in + b * n, out + b * n);
+                for (std::size_t t = 0; t < n; ++t) out[b * n + t] *= scale;
+            }
+        }
+
+        // Real part of the normalized inverse FFT, row by row.
+        void irfft(const complex_type* in, Real* out, std::size_t B, std::size_t n) const {
+            const auto& p = ctx_.c2c_backward(n);
+            const Real scale = Real(1) / static_cast<Real>(n);
+            for (std::size_t b = 0; b < B; ++b) {
+                p.c2c(in + b * n, scratch_.data());
+                for (std::size_t t = 0; t < n; ++t) out[b * n + t] = scratch_.data()[t].real() * scale;
+            }
+        }
+
+        // out (B x n/k) = subsample_fourier(in * filter, k) for rows of n bins.
+        void filter_subsample(const complex_type* in, const Real* filter, std::size_t B, std::size_t n,
+                              std::size_t k, complex_type* out) const {
+            const elementwise::filter_and_subsample<Real> op;
+            const std::size_t n_out = n / k;
+            for (std::size_t b = 0; b < B; ++b) {
+                const Real* row_in = reinterpret_cast<const Real*>(in + b * n);
+                Real* row_out = reinterpret_cast<Real*>(out + b * n_out);
+                for (std::size_t i = 0; i < n_out; ++i) op(row_in, filter, n_out, k, i, row_out);
+            }
+        }
+
+        void modulus(const complex_type* in, Real* out, std::size_t B, std::size_t n) const {
+            const elementwise::modulus<Real> op;
+            const Real* z = reinterpret_cast<const Real*>(in);
+            for (std::size_t i = 0; i < B * n; ++i) out[i] = op(z, i);
+        }
+
+        // dst[b * dst_stride + t] = in[b * n + start + t] for t < end - start.
+        void unpad(const Real* in, std::size_t B, std::size_t n, std::size_t start, std::size_t end, Real* dst,
+                   std::size_t dst_stride) const {
+            for (std::size_t b = 0; b < B; ++b)
+                for (std::size_t t = start; t < end; ++t) dst[b * dst_stride + (t - start)] = in[b * n + t];
+        }
+
+        // dst[b * dst_stride] = sum of row b (Kymatio's average_global).
+        void sum(const Real* in, std::size_t B, std::size_t n, Real* dst, std::size_t dst_stride) const {
+            for (std::size_t b = 0; b < B; ++b) {
+                Real s = 0;
+                for (std::size_t t = 0; t < n; ++t) s += in[b * n + t];
+                dst[b * dst_stride] = s;
+            }
+        }
+
+    private:
+        const context<Real>& ctx_;
+        std::size_t capacity_;
+        wst::fftw::aligned_buffer<Real> real_[4];
+        wst::fftw::aligned_buffer<complex_type> complex_[4];
+        mutable wst::fftw::aligned_buffer<complex_type> scratch_;
+    };
+};
+
+}  // namespace wst::backend

@@ -1,0 +1,151 @@
+// Thin RAII layer over FFTW3 for float and double.
+//
+// FFTW's planner is not thread-safe, its execution is (with the new-array
+// execute functions): every plan creation and destruction here goes through
+// one process-wide mutex, executions do not.
+#pragma once
+
+#include <fftw3.h>
+
+#include <complex>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <stdexcept>
+#include <utility>
+
+namespace wst::fftw {
+
+// The process-wide lock around FFTW's planner.
+inline std::mutex& planner_mutex() {
+    static std::mutex m;
+    return m;
+}
+
+// FFTW's C API spelled once per precision.
+template <class Real>
+struct api;
+
+template <>
+struct api<double> {
+    using plan = fftw_plan;
+    using complex = fftw_complex;
+    static void* malloc(std::size_t n) { return fftw_malloc(n); }
+    static void free(void* p) { fftw_free(p); }
+    static plan r2c(int n, double* in, complex* out, unsigned flags) {
+        return fftw_plan_dft_r2c_1d(n, in, out, flags);
+    }
+    static plan c2c(int n, complex* in, complex* out, int sign, unsigned flags) {
+        return fftw_plan_dft_1d(n, in, out, sign, flags);
+    }
+    static void exec_r2c(plan p, double* in, complex* out) { fftw_execute_dft_r2c(p, in, out); }
+    static void exec_c2c(plan p, complex* in, complex* out) { fftw_execute_dft(p, in, out); }
+    static void destroy(plan p) { fftw_destroy_plan(p); }
+};
+
+template <>
+struct api<float> {
+    using plan = fftwf_plan;
+    using complex = fftwf_complex;
+    static void* malloc(std::size_t n) { return fftwf_malloc(n); }
+    static void free(void* p) { fftwf_free(p); }
+    static plan r2c(int n, float* in, complex* out, unsigned flags) {
+        return fftwf_plan_dft_r2c_1d(n, in, out, flags);
+    }
+    static plan c2c(int n, complex* in, complex* out, int sign, unsigned flags) {
+        return fftwf_plan_dft_1d(n, in, out, sign, flags);
+    }
+    static void exec_r2c(plan p, float* in, complex* out) { fftwf_execute_dft_r2c(p, in, out); }
+    static void exec_c2c(plan p, complex* in, complex* out) { fftwf_execute_dft(p, in, out); }
+    static void destroy(plan p) { fftwf_destroy_plan(p); }
+};
+
+// An FFTW-aligned array of T that frees itself.
+template <class T>
+class aligned_buffer {
+public:
+    aligned_buffer() = default;
+    explicit aligned_buffer(std::size_t n) : size_(n) {
+        if (n == 0) return;
+        data_ = static_cast<T*>(fftw_malloc(n * sizeof(T)));
+        if (data_ == nullptr) throw std::bad_alloc();
+    }
+    aligned_buffer(aligned_buffer&& o) noexcept : data_(o.data_), size_(o.size_) {
+        o.data_ = nullptr;
+        o.size_ = 0;
+    }
+    aligned_buffer& operator=(aligned_buffer&& o) noexcept {
+        std::swap(data_, o.data_);
+        std::swap(size_, o.size_);
+        return *this;
+    }
+    aligned_buffer(const aligned_buffer&) = delete;
+    aligned_buffer& operator=(const aligned_buffer&) = delete;
+    ~aligned_buffer() { fftw_free(data_); }
+
+    T* data() noexcept { return data_; }
+    const T* data() const noexcept { return data_; }
+    std::size_t size() const noexcept { return size_; }
+
+private:
+    T* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+// Plans below this length are made with FFTW_UNALIGNED: rows of a batch
+// shorter than 16 values do not start on a SIMD boundary, longer ones do
+// (all lengths are powers of two).
+inline constexpr std::size_t aligned_min_length = 16;
+
+// One 1-D FFTW plan of a given kind and length, created under the planner lock.
+template <class Real>
+class plan {
+    using A = api<Real>;
+
+public:
+    enum class kind { real_to_complex, complex_backward, complex_forward };
+
+    plan(kind k, std::size_t n, unsigned rigor = FFTW_ESTIMATE) : n_(n) {
+        const unsigned flags = rigor | (n < aligned_min_length ? FFTW_UNALIGNED : 0u);
+        aligned_buffer<std::complex<Real>> in(n), out(n);
+        auto* cin = reinterpret_cast<typename A::complex*>(in.data());
+        auto* cout = reinterpret_cast<typename A::complex*>(out.data());
+        std::lock_guard<std::mutex> lock(planner_mutex());
+        switch (k) {
+            case kind::real_to_complex:
+                p_ = A::r2c(static_cast<int>(n), reinterpret_cast<Real*>(in.data()), cout, flags);
+                break;
+            case kind::complex_backward:
+                p_ = A::c2c(static_cast<int>(n), cin, cout, FFTW_BACKWARD, flags);
+                break;
+            case kind::complex_forward:
+                p_ = A::c2c(static_cast<int>(n), cin, cout, FFTW_FORWARD, flags);
+                break;
+        }
+        if (p_ == nullptr) throw std::runtime_error("FFTW could not create a plan");
+    }
+    plan(const plan&) = delete;
+    plan& operator=(const plan&) = delete;
+    ~plan() {
+        std::lock_guard<std::mutex> lock(planner_mutex());
+        A::destroy(p_);
+    }
+
+    std::size_t size() const noexcept { return n_; }
+
+    // Unnormalized transforms; thread-safe (FFTW's new-array execute).
+    void r2c(const Real* in, std::complex<Real>* out) const {
+        A::exec_r2c(p_, const_cast<Real*>(in), reinterpret_cast<typename A::complex*>(out));
+    }
+    void c2c(const std::complex<Real>* in, std::complex<Real>* out) const {
+        A::exec_c2c(p_, reinterpret_cast<typename A::complex*>(const_cast<std::complex<Real>*>(in)),
+                    reinterpret_cast<typename A::complex*>(out));
+    }
+
+private:
+    std::size_t n_;
+    typename A::plan p_ = nullptr;
+};
+
+}  // namespace wst::fftw

@@ -1,0 +1,68 @@
+// Element-wise operations of the scattering transform, written once for every
+// backend: plain functions of indices and interleaved (re, im) arrays, marked
+// host and device so that the CUDA kernels and the CPU loops run the same code.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+
+#if defined(__CUDACC__)
+#define WST_HOST_DEVICE __host__ __device__
+#else
+#define WST_HOST_DEVICE
+#endif
+
+namespace wst::elementwise {
+
+// Index into x (length N) of sample t of its reflection-padded copy that
+// starts pad_left samples before x: numpy.pad(mode='reflect'), which does not
+// repeat the edge sample. Valid for pad_left, pad_right <= N - 1.
+WST_HOST_DEVICE inline std::ptrdiff_t reflect_index(std::ptrdiff_t t, std::ptrdiff_t pad_left,
+                                                    std::ptrdiff_t N) {
+    std::ptrdiff_t i = t - pad_left;
+    if (i < 0) i = -i;
+    if (i >= N) i = 2 * (N - 1) - i;
+    return i;
+}
+
+// Fourier-domain product with a real filter fused with Kymatio's
+// subsample_fourier: subsampling a signal by k in time averages the k
+// periods of its spectrum,
+//   out[i] = (1/k) sum_{m<k} in[i + m n_out] * filter[i + m n_out],  n_out = n / k.
+// `in` and `out` are interleaved complex arrays.
+template <class Real>
+struct filter_and_subsample {
+    WST_HOST_DEVICE void operator()(const Real* in, const Real* filter, std::size_t n_out, std::size_t k,
+                                    std::size_t i, Real* out) const {
+        Real re = 0, im = 0;
+        for (std::size_t m = 0; m < k; ++m) {
+            const std::size_t s = i + m * n_out;
+            re += in[2 * s] * filter[s];
+            im += in[2 * s + 1] * filter[s];
+        }
+        out[2 * i] = re / static_cast<Real>(k);
+        out[2 * i + 1] = im / static_cast<Real>(k);
+    }
+};
+
+// Complex modulus |z| = hypot(re, im), as numpy.abs.
+template <class Real>
+struct modulus {
+    WST_HOST_DEVICE Real operator()(const Real* z, std::size_t i) const {
+        using std::hypot;
+        return hypot(z[2 * i], z[2 * i + 1]);
+    }
+};
+
+// The spectrum of a real signal is Hermitian: X[n - k] = conj(X[k]). Fills
+// bin k (n/2 < k < n) of a spectrum from the half that a real-to-complex FFT
+// returns.
+template <class Real>
+struct hermitian_extend {
+    WST_HOST_DEVICE void operator()(Real* X, std::size_t n, std::size_t k) const {
+        X[2 * k] = X[2 * (n - k)];
+        X[2 * k + 1] = -X[2 * (n - k) + 1];
+    }
+};
+
+}  // namespace wst::elementwise

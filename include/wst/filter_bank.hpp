@@ -1,0 +1,256 @@
+// Morlet filter bank of the 1-D scattering transform, as Kymatio 0.4 builds it
+// (kymatio/scattering1d/filter_bank.py). Every function is pure and computes
+// in double precision; filters are real-valued Fourier transforms sampled at
+// numpy's fftfreq(N) order.
+#pragma once
+
+#include "wst/backend/fftw_plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace wst {
+
+// Constants of Kymatio 0.4's Scattering1D (frontend/base_frontend.py).
+struct filter_constants {
+    static constexpr double sigma0 = 0.1;               // width of phi at J = 0
+    static constexpr double alpha = 5.0;                // aliasing tolerance
+    static constexpr double r_psi = 0.70710678118654752440;  // sqrt(1/2)
+    static constexpr int P_max = 5;                     // most periods summed
+    static constexpr double eps = 1e-7;                 // periodization precision
+    static constexpr double criterion_amplitude = 1e-3; // temporal support
+};
+
+// Number of periods P such that a Gaussian of width sigma is below eps
+// outside [1 - P, P]: P = ceil(sqrt(-2 sigma^2 log eps) + 1).
+inline int adaptive_choice_P(double sigma, double eps = filter_constants::eps) {
+    const double val = std::sqrt(-2.0 * (sigma * sigma) * std::log(eps));
+    return static_cast<int>(std::ceil(val + 1.0));
+}
+
+namespace detail {
+
+// sum_t |ifft(h_f)[t]| with ifft normalized by 1/N, the l1 norm in time of a
+// filter given in Fourier.
+inline double inverse_fft_l1_norm(std::span<const double> h_f) {
+    const std::size_t N = h_f.size();
+    fftw::plan<double> backward(fftw::plan<double>::kind::complex_backward, N);
+    fftw::aligned_buffer<std::complex<double>> in(N), out(N);
+    for (std::size_t k = 0; k < N; ++k) in.data()[k] = h_f[k];
+    backward.c2c(in.data(), out.data());
+    const double inv_n = 1.0 / static_cast<double>(N);
+    double l1 = 0.0;
+    for (std::size_t t = 0; t < N; ++t) l1 += std::abs(out.data()[t] * inv_n);
+    return l1;
+}
+
+}  // namespace detail
+
+// Fourier transform of a Morlet wavelet psi(t) = g_sigma(t) (e^{i xi t} - kappa)
+// of length N, or of the Gaussian low-pass g_sigma when xi = 0:
+//   hat g(omega) = exp(-omega^2 / (2 sigma^2)), periodized by averaging
+//   2P - 1 periods over [1 - P, P) (P = min(adaptive_choice_P(sigma), P_max)),
+//   kappa chosen so that hat psi(0) = 0, and the result divided by the l1
+//   norm of its inverse FFT.
+inline std::vector<double> morlet_1d(std::size_t N, double xi, double sigma) {
+    const int P = std::min(adaptive_choice_P(sigma), filter_constants::P_max);
+    const std::size_t periods = static_cast<std::size_t>(2 * P - 1);
+    const double n = static_cast<double>(N);
+    const double two_sigma2 = 2.0 * (sigma * sigma);
+
+    // freqs = arange((1 - P) N, P N) / N; for P == 1 the low-pass uses
+    // fftfreq(N) instead, to stay continuous around 0.
+    auto freq = [&](std::size_t m) {
+        return static_cast<double>(static_cast<long long>(m) + (1 - P) * static_cast<long long>(N)) / n;
+    };
+    auto freq_low = [&](std::size_t m) {
+        if (P > 1) return freq(m);
+        const long long i = static_cast<long long>(m);
+        const long long half = static_cast<long long>((N - 1) / 2);
+        return static_cast<double>(i <= half ? i : i - static_cast<long long>(N)) * (1.0 / n);
+    };
+
+    std::vector<double> low(N, 0.0), filter(N, 0.0);
+    for (std::size_t p = 0; p < periods; ++p)
+        for (std::size_t k = 0; k < N; ++k) {
+            const double f = freq_low(p * N + k);
+            low[k] += std::exp(-(f * f) / two_sigma2);
+        }
+    for (double& v : low) v /= static_cast<double>(periods);
+
+    if (xi != 0.0) {
+        std::vector<double> gabor(N, 0.0);
+        for (std::size_t p = 0; p < periods; ++p)
+            for (std::size_t k = 0; k < N; ++k) {
+                const double d = freq(p * N + k) - xi;
+                gabor[k] += std::exp(-(d * d) / two_sigma2);
+            }
+        for (double& v : gabor) v /= static_cast<double>(periods);
+        const double kappa = gabor[0] / low[0];
+        for (std::size_t k = 0; k < N; ++k) filter[k] = gabor[k] - kappa * low[k];
+    } else {
+        filter = low;
+    }
+    const double l1 = detail::inverse_fft_l1_norm(filter);
+    for (double& v : filter) v /= l1;
+    return filter;
+}
+
+// The Gaussian low-pass filter phi of width sigma (morlet_1d with xi = 0).
+inline std::vector<double> gauss_1d(std::size_t N, double sigma) { return morlet_1d(N, 0.0, sigma); }
+
+// Width of a wavelet of center frequency xi in a family with Q wavelets per
+// octave, such that neighbours meet at r times their peak (Lostanlen 2017):
+//   sigma = xi (1 - 2^{-1/Q}) / (1 + 2^{-1/Q}) / sqrt(2 log(1/r)).
+inline double compute_sigma_psi(double xi, int Q, double r = filter_constants::r_psi) {
+    const double factor = 1.0 / std::pow(2.0, 1.0 / Q);
+    const double term1 = (1.0 - factor) / (1.0 + factor);
+    const double term2 = 1.0 / std::sqrt(2.0 * std::log(1.0 / r));
+    return xi * term1 * term2;
+}
+
+// Largest center frequency of the family: max(1 / (1 + 2^{3/Q}), 0.35).
+inline double compute_xi_max(int Q) { return std::max(1.0 / (1.0 + std::pow(2.0, 3.0 / Q)), 0.35); }
+
+// Center frequency and width of one wavelet.
+struct band {
+    double xi;
+    double sigma;
+};
+
+// Andén's filter bank generator (ScatNet's): xi decreases geometrically by
+// 2^{1/Q} from xi_max, with sigma proportional to xi, while sigma stays above
+// sigma_min * 2^{1/Q} (sigma_min = sigma0 / 2^J); then Q - 1 more wavelets of
+// width sigma_min whose xi decreases arithmetically by xi_elbow / Q.
+inline std::vector<band> anden_generator(int J, int Q, double sigma0 = filter_constants::sigma0,
+                                         double r_psi = filter_constants::r_psi) {
+    std::vector<band> bands;
+    double xi = compute_xi_max(Q);
+    double sigma = compute_sigma_psi(xi, Q, r_psi);
+    const double sigma_min = sigma0 / std::pow(2.0, J);
+    if (sigma <= sigma_min) {
+        xi = sigma;
+    } else {
+        bands.push_back({xi, sigma});
+        const double step = std::pow(2.0, 1.0 / Q);
+        while (sigma > sigma_min * step) {
+            xi /= step;
+            sigma /= step;
+            bands.push_back({xi, sigma});
+        }
+    }
+    const double elbow_xi = xi;
+    for (int q = 0; q < Q - 1; ++q) {
+        xi -= 1.0 / Q * elbow_xi;
+        bands.push_back({xi, sigma_min});
+    }
+    return bands;
+}
+
+// Largest j such that a filter reaching up to |xi| + alpha sigma can be
+// subsampled by 2^j without aliasing: j = floor(-log2(min(|xi| + alpha sigma, 1/2))) - 1.
+inline int get_max_dyadic_subsampling(double xi, double sigma, double alpha = filter_constants::alpha) {
+    const double upper_bound = std::min(std::abs(xi) + alpha * sigma, 0.5);
+    return static_cast<int>(std::floor(-std::log2(upper_bound))) - 1;
+}
+
+// Result of compute_temporal_support.
+struct temporal_support {
+    std::size_t half_support;  // N such that h restricted to [-N, N] errs by <= criterion
+    bool too_small;            // no such N: the signal is too short to avoid border effects
+};
+
+// Half temporal support of a centered symmetric filter given in Fourier: the
+// smallest N with sum_{t >= N} |h(t)| <= criterion (over the first half of
+// the support); half the length, and too_small, when there is none.
+inline temporal_support compute_temporal_support(
+    std::span<const double> h_f, double criterion_amplitude = filter_constants::criterion_amplitude) {
+    const std::size_t N = h_f.size();
+    fftw::plan<double> backward(fftw::plan<double>::kind::complex_backward, N);
+    fftw::aligned_buffer<std::complex<double>> in(N), out(N);
+    for (std::size_t k = 0; k < N; ++k) in.data()[k] = h_f[k];
+    backward.c2c(in.data(), out.data());
+    const std::size_t half = N / 2;
+    const double inv_n = 1.0 / static_cast<double>(N);
+    // l1 residual r[k] = sum_{t=k}^{half-1} |h(t)|, accumulated from the end.
+    std::vector<double> residual(half);
+    double acc = 0.0;
+    for (std::size_t t = half; t-- > 0;) {
+        acc += std::abs(out.data()[t] * inv_n);
+        residual[t] = acc;
+    }
+    for (std::size_t k = 0; k < half; ++k)
+        if (residual[k] <= criterion_amplitude) return {k + 1, false};
+    return {half, true};
+}
+
+// Level `level` of a filter: its Fourier transform after subsampling the
+// signal by 2^level, v[k] = sum_{i < 2^level} h_f[i N / 2^level + k]
+// (Kymatio 0.4 sums the periods rather than averaging them, issue #984).
+inline std::vector<double> periodize_filter_fourier(std::span<const double> h_f, int level) {
+    const std::size_t periods = std::size_t{1} << level;
+    const std::size_t n = h_f.size() / periods;
+    std::vector<double> v(h_f.begin(), h_f.begin() + static_cast<std::ptrdiff_t>(n));
+    for (std::size_t i = 1; i < periods; ++i)
+        for (std::size_t k = 0; k < n; ++k) v[k] += h_f[i * n + k];
+    return v;
+}
+
+// One filter with its parameters and its levels (levels[l] has N / 2^l values).
+struct filter {
+    double xi = 0.0;
+    double sigma = 0.0;
+    int j = 0;  // largest dyadic subsampling after this filter (log2 T for phi)
+    std::vector<std::vector<double>> levels;
+};
+
+// The low-pass phi and the wavelets of the first and second orders.
+struct filter_bank {
+    filter phi;
+    std::vector<filter> psi1;
+    std::vector<filter> psi2;
+};
+
+// floor(log2(n)) for n >= 1.
+inline int floor_log2(long long n) {
+    int p = 0;
+    while ((n >> 1) >= 1) {
+        n >>= 1;
+        ++p;
+    }
+    return p;
+}
+
+// Kymatio 0.4's scattering_filter_factory(N, J, (Q1, Q2), T, anden_generator):
+// filters of length N (the padded length). Second-order wavelets get the
+// levels 0 .. min(max j1, j2, 1 + log2 T) - 1 they can receive; phi gets
+// levels up to max(max j, 1 + log2 T) - 1.
+inline filter_bank scattering_filter_factory(std::size_t N, int J, int Q1, int Q2, long long T) {
+    const int log2_T = floor_log2(T);
+    filter_bank bank;
+    int max_j = 0;
+    int previous_J = 0;
+    for (int layer = 0; layer < 2; ++layer) {
+        auto& psis = layer == 0 ? bank.psi1 : bank.psi2;
+        for (const band& b : anden_generator(J, layer == 0 ? Q1 : Q2)) {
+            filter f{b.xi, b.sigma, get_max_dyadic_subsampling(b.xi, b.sigma), {}};
+            f.levels.push_back(morlet_1d(N, b.xi, b.sigma));
+            for (int level = 1; level < std::min({previous_J, f.j, 1 + log2_T}); ++level)
+                f.levels.push_back(periodize_filter_fourier(f.levels[0], level));
+            max_j = std::max(max_j, f.j);
+            psis.push_back(std::move(f));
+        }
+        previous_J = max_j;
+    }
+    const double sigma_low = filter_constants::sigma0 / static_cast<double>(T);
+    bank.phi = filter{0.0, sigma_low, log2_T, {gauss_1d(N, sigma_low)}};
+    for (int level = 1; level < std::max(previous_J, 1 + log2_T); ++level)
+        bank.phi.levels.push_back(periodize_filter_fourier(bank.phi.levels[0], level));
+    return bank;
+}
+
+}  // namespace wst

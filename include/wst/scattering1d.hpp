@@ -1,0 +1,331 @@
+// Scattering1D<Backend, Real>: Kymatio 0.4's kymatio.Scattering1D in C++.
+// The frontend checks arguments, builds the filter bank, shapes the output and
+// hands the computation to core::forward with the backend's primitives.
+#pragma once
+
+#include "wst/core.hpp"
+#include "wst/error.hpp"
+#include "wst/filter_bank.hpp"
+#include "wst/parameters.hpp"
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace wst {
+
+// Row-major batch of signals, B rows of N samples.
+template <class Real>
+using signal_array = Eigen::Array<Real, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// The array output (B, C, N_out), C-ordered like Kymatio's.
+template <class Real>
+class scattering_array {
+public:
+    scattering_array() = default;
+    scattering_array(std::size_t B, std::size_t C, std::size_t N_out)
+        : B_(B), C_(C), N_out_(N_out), data_(B * C * N_out, Real(0)) {}
+
+    std::size_t batch() const { return B_; }
+    std::size_t channels() const { return C_; }
+    std::size_t length() const { return N_out_; }
+    std::size_t size() const { return data_.size(); }
+
+    Real& operator()(std::size_t b, std::size_t c, std::size_t t) { return data_[(b * C_ + c) * N_out_ + t]; }
+    Real operator()(std::size_t b, std::size_t c, std::size_t t) const { return data_[(b * C_ + c) * N_out_ + t]; }
+
+    // The N_out coefficients of channel c of signal b.
+    Eigen::Map<const Eigen::Array<Real, Eigen::Dynamic, 1>> channel(std::size_t b, std::size_t c) const {
+        return {data_.data() + (b * C_ + c) * N_out_, static_cast<Eigen::Index>(N_out_)};
+    }
+
+    Real* data() { return data_.data(); }
+    const Real* data() const { return data_.data(); }
+
+private:
+    std::size_t B_ = 0, C_ = 0, N_out_ = 0;
+    std::vector<Real> data_;
+};
+
+// One path of the list output: its key (n1, n2, ...), order, scales and the
+// coefficients of every signal of the batch (B x length).
+template <class Real>
+struct scattering_path {
+    std::vector<int> key;
+    int order = 0;
+    std::vector<int> j;
+    signal_array<Real> coef;
+};
+
+// Kymatio's meta(): per channel its order and key, and (C x max_order) arrays
+// of xi, sigma, j and n, NaN where a channel has no filter of that order.
+struct scattering_meta {
+    std::vector<int> order;
+    std::vector<std::vector<int>> key;
+    Eigen::ArrayXXd xi, sigma, j, n;
+};
+
+// Called once per warning when the transform is built; the warnings are also
+// kept and can be read with warnings().
+using warning_handler = std::function<void(const warning&)>;
+
+template <class Backend, class Real = double>
+class Scattering1D {
+    static_assert(std::is_same_v<Real, float> || std::is_same_v<Real, double>, "Real must be float or double");
+
+public:
+    using real_type = Real;
+    using backend_type = Backend;
+
+    explicit Scattering1D(const scattering1d_params& params, const warning_handler& on_warning = {})
+        : params_(params), geometry_(make_geometry(params)) {
+        bank_ = scattering_filter_factory(static_cast<std::size_t>(geometry_.N_padded), params_.J, params_.Q.q1,
+                                          params_.Q.q2, geometry_.T);
+        build_paths();
+        context_ = std::make_unique<context_type>(bank_with_needed_levels(), static_cast<std::size_t>(geometry_.N_padded));
+        if (on_warning)
+            for (const auto& w : geometry_.warnings) on_warning(w);
+    }
+
+    // --- parameters and what Kymatio derives from them -------------------
+    const scattering1d_params& params() const { return params_; }
+    int J() const { return params_.J; }
+    long long shape() const { return geometry_.N; }
+    long long T() const { return geometry_.T; }
+    averaging::mode average() const { return geometry_.average; }
+    int max_order() const { return params_.max_order; }
+    int log2_T() const { return geometry_.log2_T; }
+    int log2_stride() const { return geometry_.log2_stride; }
+    long long N_padded() const { return geometry_.N_padded; }
+    long long pad_left() const { return geometry_.pad_left; }
+    long long pad_right() const { return geometry_.pad_right; }
+    const std::vector<long long>& ind_start() const { return geometry_.ind_start; }
+    const std::vector<long long>& ind_end() const { return geometry_.ind_end; }
+    const scattering1d_geometry& geometry() const { return geometry_; }
+    const filter_bank& filters() const { return bank_; }
+    const std::vector<warning>& warnings() const { return geometry_.warnings; }
+
+    // --- output layout ---------------------------------------------------
+    // Number of channels C, and per order (order 0, 1[, 2]).
+    std::size_t output_size() const { return paths_.size(); }
+    std::vector<std::size_t> output_size_by_order() const {
+        std::vector<std::size_t> counts(static_cast<std::size_t>(params_.max_order) + 1, 0);
+        for (const auto& p : paths_) ++counts[static_cast<std::size_t>(p.order)];
+        return counts;
+    }
+    // Samples per channel of the array output (1 for global averaging).
+    std::size_t output_length() const { return path_length(0); }
+    // Samples of channel c (they differ between paths without averaging).
+    std::size_t path_length(std::size_t c) const {
+        if (geometry_.average == averaging::mode::global) return 1;
+        const auto l = static_cast<std::size_t>(paths_.at(c).level);
+        return static_cast<std::size_t>(geometry_.ind_end[l] - geometry_.ind_start[l]);
+    }
+
+    scattering_meta meta() const {
+        const auto C = static_cast<Eigen::Index>(paths_.size());
+        const Eigen::Index M = params_.max_order;
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        scattering_meta m{{}, {}, Eigen::ArrayXXd::Constant(C, M, nan), Eigen::ArrayXXd::Constant(C, M, nan),
+                          Eigen::ArrayXXd::Constant(C, M, nan), Eigen::ArrayXXd::Constant(C, M, nan)};
+        for (Eigen::Index c = 0; c < C; ++c) {
+            const auto& p = paths_[static_cast<std::size_t>(c)];
+            m.order.push_back(p.order);
+            m.key.push_back(p.key);
+            for (int o = 0; o < p.order; ++o) {
+                const filter& f = o == 0 ? bank_.psi1[static_cast<std::size_t>(p.key[0])]
+                                         : bank_.psi2[static_cast<std::size_t>(p.key[1])];
+                m.xi(c, o) = f.xi;
+                m.sigma(c, o) = f.sigma;
+                m.j(c, o) = f.j;
+                m.n(c, o) = p.key[static_cast<std::size_t>(o)];
+            }
+        }
+        return m;
+    }
+
+    // --- the transform -------------------------------------------------------
+    // Array output (B, C, N_out) of B signals of length N from any Eigen
+    // expression: a (B, N) array or map, or one signal as a vector (B = 1).
+    template <class Derived>
+    scattering_array<Real> scattering(const Eigen::DenseBase<Derived>& x) const {
+        const signal_array<Real> rows = as_rows(x);
+        return scattering(rows.data(), static_cast<std::size_t>(rows.rows()), static_cast<std::size_t>(rows.cols()));
+    }
+
+    // Array output from raw contiguous memory: B signals of N samples each.
+    scattering_array<Real> scattering(const Real* x, std::size_t B, std::size_t N) const {
+        require_array_output();
+        check_input(x, B, N);
+        scattering_array<Real> out(B, paths_.size(), output_length());
+        std::vector<core::channel_destination<Real>> dest;
+        for (std::size_t c = 0; c < paths_.size(); ++c)
+            dest.push_back({out.data() + c * out.length(), paths_.size() * out.length()});
+        run(x, B, dest);
+        return out;
+    }
+
+    // List output: every path with its key and (B x length) coefficients; the
+    // only layout without averaging (T = 0), where path lengths differ.
+    template <class Derived>
+    std::vector<scattering_path<Real>> scattering_list(const Eigen::DenseBase<Derived>& x) const {
+        const signal_array<Real> rows = as_rows(x);
+        return scattering_list(rows.data(), static_cast<std::size_t>(rows.rows()),
+                               static_cast<std::size_t>(rows.cols()));
+    }
+
+    std::vector<scattering_path<Real>> scattering_list(const Real* x, std::size_t B, std::size_t N) const {
+        check_input(x, B, N);
+        std::vector<scattering_path<Real>> out;
+        std::vector<core::channel_destination<Real>> dest;
+        for (std::size_t c = 0; c < paths_.size(); ++c) {
+            const auto& p = paths_[c];
+            out.push_back({p.key, p.order, p.j,
+                           signal_array<Real>(static_cast<Eigen::Index>(B), static_cast<Eigen::Index>(path_length(c)))});
+            dest.push_back({out.back().coef.data(), path_length(c)});
+        }
+        run(x, B, dest);
+        return out;
+    }
+
+private:
+    using context_type = typename Backend::template context<Real>;
+    using workspace_type = typename Backend::template workspace<Real>;
+
+    struct path_info {
+        std::vector<int> key;
+        int order;
+        std::vector<int> j;
+        int level;  // subsampling of the coefficients before unpadding
+    };
+
+    // Kymatio's paths in output order, with the subsampling each ends at.
+    void build_paths() {
+        const bool local = geometry_.average == averaging::mode::local;
+        paths_.push_back({{}, 0, {}, local ? geometry_.log2_stride : 0});
+        std::vector<path_info> second;
+        for (std::size_t n1 = 0; n1 < bank_.psi1.size(); ++n1) {
+            const int j1 = bank_.psi1[n1].j;
+            paths_.push_back({{static_cast<int>(n1)}, 1, {j1}, local ? geometry_.log2_stride : j1});
+            if (params_.max_order < 2) continue;
+            for (std::size_t n2 = 0; n2 < bank_.psi2.size(); ++n2) {
+                const int j2 = bank_.psi2[n2].j;
+                if (j2 > j1)
+                    second.push_back({{static_cast<int>(n1), static_cast<int>(n2)}, 2, {j1, j2},
+                                      local ? geometry_.log2_stride : j2});
+            }
+        }
+        paths_.insert(paths_.end(), second.begin(), second.end());
+    }
+
+    // Kymatio gives psi2 the levels min(max j1, j2, 1 + log2 T); a path
+    // (n1, n2) reads level k1 of psi2, which for some (Q1, Q2) is not among
+    // them (Kymatio then fails with an IndexError). The transform's copy of
+    // the bank gets every level its paths read, made the same way.
+    filter_bank bank_with_needed_levels() const {
+        filter_bank bank = bank_;
+        const bool local = geometry_.average == averaging::mode::local;
+        for (const auto& p : paths_) {
+            if (p.order != 2) continue;
+            const int k1 = local ? std::min(p.j[0], geometry_.log2_stride) : p.j[0];
+            auto& levels = bank.psi2[static_cast<std::size_t>(p.key[1])].levels;
+            while (static_cast<int>(levels.size()) <= k1)
+                levels.push_back(periodize_filter_fourier(levels[0], static_cast<int>(levels.size())));
+        }
+        return bank;
+    }
+
+    template <class Derived>
+    static signal_array<Real> as_rows(const Eigen::DenseBase<Derived>& x) {
+        if constexpr (Derived::ColsAtCompileTime == 1)
+            return x.derived().transpose().template cast<Real>();
+        else
+            return x.derived().template cast<Real>();
+    }
+
+    void require_array_output() const {
+        if (geometry_.average == averaging::mode::none)
+            detail::reject("out_type", "array",
+                           "without averaging (T = 0) paths have different lengths: call scattering_list()");
+    }
+
+    void check_input(const Real* x, std::size_t B, std::size_t N) const {
+        if (B == 0) detail::reject("x", "an empty batch (B = 0)", "at least one signal is required");
+        if (N != static_cast<std::size_t>(geometry_.N)) {
+            std::ostringstream os;
+            os << "a signal of length " << N;
+            detail::reject("x", os.str(), "signals must have length shape = " + std::to_string(geometry_.N));
+        }
+        if (x == nullptr) detail::reject("x", "a null pointer", "a pointer to B x N samples is required");
+        for (std::size_t i = 0; i < B * N; ++i)
+            if (!std::isfinite(x[i])) {
+                std::ostringstream os;
+                os << x[i] << " at signal " << i / N << ", sample " << i % N;
+                detail::reject("x", os.str(), "samples must be finite (no NaN or infinity)");
+            }
+    }
+
+    // Batches are cut into chunks so that a workspace stays near 64 MiB.
+    std::size_t chunk_size(std::size_t B) const {
+        const std::size_t per_signal = static_cast<std::size_t>(geometry_.N_padded) * sizeof(Real) * 13;
+        return std::clamp<std::size_t>((std::size_t{64} << 20) / per_signal, 1, B);
+    }
+
+    // A workspace from the pool (or a new one), returned when the lease ends.
+    class lease {
+    public:
+        lease(const Scattering1D& s, std::size_t capacity) : s_(s) {
+            std::lock_guard<std::mutex> lock(s_.pool_mutex_);
+            for (auto it = s_.pool_.begin(); it != s_.pool_.end(); ++it)
+                if ((*it)->capacity() >= capacity) {
+                    w_ = std::move(*it);
+                    s_.pool_.erase(it);
+                    return;
+                }
+            w_ = std::make_unique<workspace_type>(*s_.context_, capacity);
+        }
+        ~lease() {
+            std::lock_guard<std::mutex> lock(s_.pool_mutex_);
+            s_.pool_.push_back(std::move(w_));
+        }
+        lease(const lease&) = delete;
+        lease& operator=(const lease&) = delete;
+        workspace_type& operator*() { return *w_; }
+
+    private:
+        const Scattering1D& s_;
+        std::unique_ptr<workspace_type> w_;
+    };
+
+    void run(const Real* x, std::size_t B, std::vector<core::channel_destination<Real>> dest) const {
+        const std::size_t chunk = chunk_size(B);
+        lease w(*this, chunk);
+        const auto N = static_cast<std::size_t>(geometry_.N);
+        for (std::size_t b0 = 0; b0 < B; b0 += chunk) {
+            const std::size_t n = std::min(chunk, B - b0);
+            std::vector<core::channel_destination<Real>> part = dest;
+            for (auto& d : part) d.data += b0 * d.batch_stride;
+            core::forward(*w, geometry_, bank_, params_.max_order, x + b0 * N, n, part);
+        }
+    }
+
+    scattering1d_params params_;
+    scattering1d_geometry geometry_;
+    filter_bank bank_;
+    std::vector<path_info> paths_;
+    std::unique_ptr<context_type> context_;
+    mutable std::mutex pool_mutex_;
+    mutable std::vector<std::unique_ptr<workspace_type>> pool_;
+};
+
+}  // namespace wst
