@@ -1,0 +1,41 @@
+// Strict parsing of the command-line values shared by the wst tools.
+#pragma once
+
+#include <wst/parameters.hpp>
+
+#include <charconv>
+#include <stdexcept>
+#include <string>
+
+namespace tools {
+
+// The whole of `text` as an integer, or an error naming the option.
+inline long long parse_integer(const std::string& option, const std::string& text) {
+    long long v = 0;
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+    if (text.empty() || ec != std::errc() || ptr != end)
+        throw std::runtime_error(option + ": '" + text + "' is not an integer");
+    return v;
+}
+
+inline int parse_int(const std::string& option, const std::string& text) {
+    const long long v = parse_integer(option, text);
+    if (v < -2147483647LL || v > 2147483647LL) throw std::runtime_error(option + ": " + text + " is out of range");
+    return static_cast<int>(v);
+}
+
+// --Q: "Q1" or "Q1,Q2".
+inline wst::quality_factors parse_Q(const std::string& text) {
+    const auto comma = text.find(',');
+    if (comma == std::string::npos) return parse_int("--Q", text);
+    return {parse_int("--Q", text.substr(0, comma)), parse_int("--Q", text.substr(comma + 1))};
+}
+
+// --T: an integer (0 = no averaging) or "global".
+inline wst::averaging parse_T(const std::string& text) {
+    if (text == "global") return wst::global;
+    return parse_integer("--T", text);
+}
+
+}  // namespace tools

@@ -1,0 +1,81 @@
+// Reading signals for the command-line tools: .npy arrays (N,) or (B, N), and
+// audio files through libsndfile (one row per channel).
+#pragma once
+
+#include <wst/npy.hpp>
+
+#include <sndfile.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tools {
+
+struct signals {
+    std::vector<double> values;  // B x N, row-major
+    std::size_t B = 0, N = 0;
+    bool one_dimensional = false;  // a (N,) array: the output drops the batch axis
+    bool float32 = false;          // stored as float32 (audio counts as float32)
+    int sample_rate = 0;           // audio only
+};
+
+inline std::string extension(const std::filesystem::path& p) {
+    std::string e = p.extension().string();
+    std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return e;
+}
+
+inline signals read_npy(const std::string& path) {
+    const auto a = wst::npy::load(path);
+    signals s;
+    s.float32 = a.is_float32;
+    if (a.shape.size() == 1) {
+        s.B = 1;
+        s.N = a.shape[0];
+        s.one_dimensional = true;
+    } else if (a.shape.size() == 2) {
+        s.B = a.shape[0];
+        s.N = a.shape[1];
+    } else {
+        throw std::runtime_error(path + ": a " + std::to_string(a.shape.size()) +
+                                 "-D array; the input must have shape (N,) or (B, N)");
+    }
+    if (s.B == 0 || s.N == 0) throw std::runtime_error(path + ": the input holds no samples (an empty array)");
+    s.values = a.values;
+    return s;
+}
+
+inline signals read_audio(const std::string& path) {
+    SF_INFO info{};
+    SNDFILE* f = sf_open(path.c_str(), SFM_READ, &info);
+    if (f == nullptr) throw std::runtime_error(path + ": cannot read audio: " + sf_strerror(nullptr));
+    signals s;
+    s.B = static_cast<std::size_t>(info.channels);
+    s.N = static_cast<std::size_t>(info.frames);
+    s.float32 = true;
+    s.sample_rate = info.samplerate;
+    std::vector<double> interleaved(s.B * s.N);
+    const sf_count_t got = sf_readf_double(f, interleaved.data(), info.frames);
+    sf_close(f);
+    if (got != info.frames) throw std::runtime_error(path + ": truncated audio data");
+    if (s.N == 0) throw std::runtime_error(path + ": the audio file holds no samples");
+    s.values.resize(s.B * s.N);
+    for (std::size_t t = 0; t < s.N; ++t)
+        for (std::size_t c = 0; c < s.B; ++c) s.values[c * s.N + t] = interleaved[t * s.B + c];
+    return s;
+}
+
+// Reads INPUT by its extension: .npy, or an audio format libsndfile knows.
+inline signals read_signals(const std::string& path) {
+    if (!std::filesystem::is_regular_file(path)) throw std::runtime_error(path + ": no such file");
+    const std::string e = extension(path);
+    if (e == ".npy") return read_npy(path);
+    if (e == ".wav" || e == ".flac" || e == ".ogg" || e == ".aiff" || e == ".aif") return read_audio(path);
+    throw std::runtime_error(path + ": unknown input type '" + e + "' (expected .npy, .wav, .flac or .ogg)");
+}
+
+}  // namespace tools

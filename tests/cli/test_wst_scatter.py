@@ -1,0 +1,129 @@
+"""wst-scatter from outside: numpy reads its .npy/.npz output back and it
+matches Kymatio's reference outputs; audio input; bad input leaves no file.
+
+Usage: python3 test_wst_scatter.py WST_SCATTER REFERENCE_DIR
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import wave
+
+import numpy as np
+
+tool, ref = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAILED:", what)
+
+
+def run(*args):
+    return subprocess.run([tool, *map(str, args)], capture_output=True, text=True)
+
+
+def kymatio_args(case):
+    p = json.load(open(os.path.join(ref, case, "params.json")))
+    args = ["--J", p["J"], "--Q", "%d,%d" % tuple(p["Q"])]
+    if p.get("T") is not None:
+        args += ["--T", p["T"]]
+    if p.get("stride") is not None:
+        args += ["--stride", p["stride"]]
+    if p.get("max_order") is not None:
+        args += ["--max-order", p["max_order"]]
+    return args
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    for case in ["kymatio_test_1d", "q_tuple_T64_n3000", "global_n777", "stride16", "order1", "tiny"]:
+        out, meta = os.path.join(tmp, case + ".npy"), os.path.join(tmp, case + ".json")
+        r = run(os.path.join(ref, case, "x.npy"), out, *kymatio_args(case), "--meta", meta)
+        check(r.returncode == 0, case + ": exit 0 (" + r.stderr.strip() + ")")
+        S, R = np.load(out), np.load(os.path.join(ref, case, "S.npy"))
+        check(S.dtype == np.float64 and S.shape == R.shape, case + ": float64 of shape " + str(R.shape))
+        check(np.abs(S - R).max() <= 1e-10 * np.abs(R).max(), case + ": values within 1e-10")
+        check(json.load(open(meta)) == json.load(open(os.path.join(ref, case, "meta.json"))), case + ": meta")
+
+    # float32 input gives float32 output; a 1-D input drops the batch axis.
+    x = np.load(os.path.join(ref, "eeg", "x.npy"))
+    np.save(os.path.join(tmp, "x32.npy"), x[0].astype(np.float32))
+    r = run(os.path.join(tmp, "x32.npy"), os.path.join(tmp, "s32.npy"), "--J", 8)
+    S = np.load(os.path.join(tmp, "s32.npy"))
+    R = np.load(os.path.join(ref, "eeg", "S.npy"))[0]
+    check(r.returncode == 0 and S.dtype == np.float32 and S.shape == R.shape, "1-D float32 input")
+    check(np.abs(S - R).max() <= 1e-5 * np.abs(R).max(), "float32 values within 1e-5")
+
+    # T = 0: an .npz with Kymatio's path names, each (B, len).
+    out = os.path.join(tmp, "paths.npz")
+    r = run(os.path.join(ref, "no_averaging", "x.npy"), out, *kymatio_args("no_averaging"))
+    check(r.returncode == 0, "npz: exit 0 (" + r.stderr.strip() + ")")
+    S, R = np.load(out), np.load(os.path.join(ref, "no_averaging", "S.npz"))
+    check(sorted(S.files) == sorted(R.files), "npz: path names")
+    check(all(S[k].shape == R[k].shape and np.abs(S[k] - R[k]).max() < 1e-10 for k in R.files), "npz: values")
+
+    # Audio: a stereo 16-bit WAV gives one row per channel, read as float.
+    t = np.arange(4096)
+    stereo = np.stack([np.sin(0.05 * t), np.cos(0.2 * t)], axis=1) * 0.5
+    pcm = np.round(stereo * 32767).astype("<i2")
+    with wave.open(os.path.join(tmp, "a.wav"), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(pcm.tobytes())
+    r = run(os.path.join(tmp, "a.wav"), os.path.join(tmp, "a.npy"), "--J", 6, "--Q", 8, "--precision", "double")
+    check(r.returncode == 0, "wav: exit 0 (" + r.stderr.strip() + ")")
+    np.save(os.path.join(tmp, "a_in.npy"), (pcm / 32768.0).T.copy())
+    r2 = run(os.path.join(tmp, "a_in.npy"), os.path.join(tmp, "a_ref.npy"), "--J", 6, "--Q", 8)
+    A, B = np.load(os.path.join(tmp, "a.npy")), np.load(os.path.join(tmp, "a_ref.npy"))
+    check(r2.returncode == 0 and A.shape == B.shape == (2, 126, 64), "wav: two rows")
+    check(np.abs(A - B).max() < 1e-12, "wav: samples scaled to [-1, 1) as libsndfile reads them")
+
+    # Bad input: non-zero exit, one line on stderr, no output, input intact.
+    good = os.path.join(ref, "eeg", "x.npy")
+    before = open(good, "rb").read()
+    np.save(os.path.join(tmp, "ints.npy"), np.arange(100))
+    np.save(os.path.join(tmp, "three_d.npy"), np.zeros((2, 2, 64)))
+    nan = np.zeros(64)
+    nan[3] = np.nan
+    np.save(os.path.join(tmp, "nan.npy"), nan)
+    open(os.path.join(tmp, "garbage.npy"), "wb").write(os.urandom(300))
+    open(os.path.join(tmp, "truncated.npy"), "wb").write(open(good, "rb").read()[:500])
+    bad = [
+        ([good, good, "--J", 8], "over the input"),
+        ([good, "out.npz", "--J", 8], "wrong extension"),
+        ([good, "out.npy", "--J", 0], "J = 0"),
+        ([good, "out.npy", "--J", 8, "--Q", "0"], "Q = 0"),
+        ([good, "out.npy", "--J", 8, "--T", 5000], "T > N"),
+        ([good, "out.npy", "--J", 8, "--stride", 3], "stride 3"),
+        ([good, "out.npy", "--J", 8, "--max-order", 3], "max order 3"),
+        ([good, "out.npy", "--J", "eight"], "non-numeric J"),
+        ([good, "out.npy", "--J", 8, "--Q", "8,x"], "non-numeric Q2"),
+        ([good, "out.npy", "--J", 8, "--T", "local"], "T word"),
+        ([good, "out.npy", "--J", 8, "--unknown"], "unknown option"),
+        ([good, "out.npy"], "missing J"),
+        (["ints.npy", "out.npy", "--J", 4], "integer array"),
+        (["three_d.npy", "out.npy", "--J", 4], "3-D array"),
+        (["nan.npy", "out.npy", "--J", 4], "NaN sample"),
+        (["garbage.npy", "out.npy", "--J", 4], "random bytes"),
+        (["truncated.npy", "out.npy", "--J", 4], "truncated file"),
+        (["missing.npy", "out.npy", "--J", 4], "missing file"),
+        ([good, "no_such_dir/out.npy", "--J", 8], "missing folder"),
+    ]
+    for args, what in bad:
+        r = subprocess.run([tool, *map(str, args)], capture_output=True, text=True, cwd=tmp)
+        lines = r.stderr.strip().splitlines()
+        check(r.returncode != 0, what + ": non-zero exit")
+        check(len(lines) == 1 and lines[0].startswith("wst-scatter: "), what + ": one-line message, got " + repr(r.stderr))
+        check(not os.path.exists(os.path.join(tmp, "out.npy")), what + ": no output file")
+        check(not any(f.startswith(".out") for f in os.listdir(tmp)), what + ": no temporary file left")
+    check(open(good, "rb").read() == before, "input unchanged")
+
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
