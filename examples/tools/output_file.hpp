@@ -35,7 +35,10 @@ inline void write_atomically(const fs::path& target, const std::function<void(co
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) throw std::runtime_error("output folder " + dir.string() + " does not exist");
-    std::string pattern = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    std::string leaf = ".";
+    leaf += target.filename().string();
+    leaf += ".tmp-XXXXXX";
+    std::string pattern = (dir / leaf).string();
     const int fd = ::mkstemp(pattern.data());
     if (fd < 0)
         throw std::runtime_error("cannot create a file in " + dir.string() + ": " + std::strerror(errno));

@@ -1,0 +1,71 @@
+// PNG plots drawn by gnuplot (Debian's gnuplot-nox): the data travel inline
+// as gnuplot datablocks through a pipe, the image lands atomically.
+#pragma once
+
+#include "tools/output_file.hpp"
+
+#include <Eigen/Core>
+
+#include <cstdio>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tools {
+
+// Runs a gnuplot script whose `set output` is the file to write.
+inline void run_gnuplot(const std::string& script) {
+    FILE* pipe = ::popen("gnuplot", "w");
+    if (pipe == nullptr) throw std::runtime_error("cannot start gnuplot (install the gnuplot-nox package)");
+    std::fputs(script.c_str(), pipe);
+    if (::pclose(pipe) != 0) throw std::runtime_error("gnuplot failed (is the gnuplot-nox package installed?)");
+}
+
+struct plot_labels {
+    std::string title, xlabel, ylabel;
+};
+
+inline std::string preamble(const std::string& png, const plot_labels& l) {
+    std::ostringstream s;
+    s << "set terminal pngcairo size 1000,420 font 'sans,10'\nset output '" << png << "'\n"
+      << "set title '" << l.title << "'\nset xlabel '" << l.xlabel << "'\nset ylabel '" << l.ylabel << "'\n";
+    return s.str();
+}
+
+// One or more curves y[i](x) against the sample index, or against `x` when given.
+inline void line_plot(const std::string& png, const plot_labels& labels, const std::vector<std::vector<double>>& curves,
+                      const std::vector<std::string>& names, const std::string& extra = "") {
+    write_atomically(png, [&](const std::string& tmp) {
+        std::ostringstream s;
+        s << preamble(tmp, labels) << extra << "set key top right\n";
+        for (std::size_t c = 0; c < curves.size(); ++c) {
+            s << "$d" << c << " << EOD\n";
+            for (std::size_t i = 0; i < curves[c].size(); ++i) s << i << ' ' << curves[c][i] << '\n';
+            s << "EOD\n";
+        }
+        s << "plot ";
+        for (std::size_t c = 0; c < curves.size(); ++c)
+            s << (c ? ", " : "") << "$d" << c << " using 1:2 with lines lw 1.2 title '" << names[c] << "'";
+        s << '\n';
+        run_gnuplot(s.str());
+    });
+}
+
+// A matrix (rows along y, columns along x) drawn as an image with a color bar.
+inline void image_plot(const std::string& png, const plot_labels& labels, const Eigen::ArrayXXd& m) {
+    write_atomically(png, [&](const std::string& tmp) {
+        std::ostringstream s;
+        s << preamble(tmp, labels) << "set palette defined (0 'black', 1 'purple', 2 'orange', 3 'yellow')\n"
+          << "set xrange [-0.5:" << m.cols() - 0.5 << "]\nset yrange [-0.5:" << m.rows() - 0.5 << "]\n"
+          << "$m << EOD\n";
+        for (Eigen::Index r = 0; r < m.rows(); ++r) {
+            for (Eigen::Index c = 0; c < m.cols(); ++c) s << m(r, c) << ' ';
+            s << '\n';
+        }
+        s << "EOD\nplot $m matrix with image notitle\n";
+        run_gnuplot(s.str());
+    });
+}
+
+}  // namespace tools
