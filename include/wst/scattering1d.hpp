@@ -93,6 +93,7 @@ public:
                                           params_.Q.q2, geometry_.T);
         build_paths();
         context_ = std::make_unique<context_type>(bank_with_needed_levels(), static_cast<std::size_t>(geometry_.N_padded));
+        pool_.push_back(std::make_unique<workspace_type>(*context_, 1));
         if (on_warning)
             for (const auto& w : geometry_.warnings) on_warning(w);
     }
@@ -260,13 +261,13 @@ private:
     }
 
     void check_input(const Real* x, std::size_t B, std::size_t N) const {
+        if (x == nullptr) detail::reject("x", "a null pointer", "a pointer to B x N samples is required");
         if (B == 0) detail::reject("x", "an empty batch (B = 0)", "at least one signal is required");
         if (N != static_cast<std::size_t>(geometry_.N)) {
             std::ostringstream os;
             os << "a signal of length " << N;
             detail::reject("x", os.str(), "signals must have length shape = " + std::to_string(geometry_.N));
         }
-        if (x == nullptr) detail::reject("x", "a null pointer", "a pointer to B x N samples is required");
         for (std::size_t i = 0; i < B * N; ++i)
             if (!std::isfinite(x[i])) {
                 std::ostringstream os;
@@ -275,24 +276,18 @@ private:
             }
     }
 
-    // Batches are cut into chunks so that a workspace stays near 64 MiB.
-    std::size_t chunk_size(std::size_t B) const {
-        const std::size_t per_signal = static_cast<std::size_t>(geometry_.N_padded) * sizeof(Real) * 13;
-        return std::clamp<std::size_t>((std::size_t{64} << 20) / per_signal, 1, B);
-    }
-
-    // A workspace from the pool (or a new one), returned when the lease ends.
+    // A workspace from the pool, returned when the lease ends. The transform
+    // makes one with its plans; a new one is made only while calls overlap.
     class lease {
     public:
-        lease(const Scattering1D& s, std::size_t capacity) : s_(s) {
+        explicit lease(const Scattering1D& s) : s_(s) {
             std::lock_guard<std::mutex> lock(s_.pool_mutex_);
-            for (auto it = s_.pool_.begin(); it != s_.pool_.end(); ++it)
-                if ((*it)->capacity() >= capacity) {
-                    w_ = std::move(*it);
-                    s_.pool_.erase(it);
-                    return;
-                }
-            w_ = std::make_unique<workspace_type>(*s_.context_, capacity);
+            if (s_.pool_.empty()) {
+                w_ = std::make_unique<workspace_type>(*s_.context_, 1);
+            } else {
+                w_ = std::move(s_.pool_.back());
+                s_.pool_.pop_back();
+            }
         }
         ~lease() {
             std::lock_guard<std::mutex> lock(s_.pool_mutex_);
@@ -307,15 +302,13 @@ private:
         std::unique_ptr<workspace_type> w_;
     };
 
+    // Signals go through the tree one at a time, in a workspace sized for one.
     void run(const Real* x, std::size_t B, std::vector<core::channel_destination<Real>> dest) const {
-        const std::size_t chunk = chunk_size(B);
-        lease w(*this, chunk);
+        lease w(*this);
         const auto N = static_cast<std::size_t>(geometry_.N);
-        for (std::size_t b0 = 0; b0 < B; b0 += chunk) {
-            const std::size_t n = std::min(chunk, B - b0);
-            std::vector<core::channel_destination<Real>> part = dest;
-            for (auto& d : part) d.data += b0 * d.batch_stride;
-            core::forward(*w, geometry_, bank_, params_.max_order, x + b0 * N, n, part);
+        for (std::size_t b = 0; b < B; ++b) {
+            core::forward(*w, geometry_, bank_, params_.max_order, x + b * N, 1, dest);
+            for (auto& d : dest) d.data += d.batch_stride;
         }
     }
 
