@@ -261,8 +261,8 @@ private:
     }
 
     void check_input(const Real* x, std::size_t B, std::size_t N) const {
-        if (x == nullptr) detail::reject("x", "a null pointer", "a pointer to B x N samples is required");
         if (B == 0) detail::reject("x", "an empty batch (B = 0)", "at least one signal is required");
+        if (x == nullptr) detail::reject("x", "a null pointer", "a pointer to B x N samples is required");
         if (N != static_cast<std::size_t>(geometry_.N)) {
             std::ostringstream os;
             os << "a signal of length " << N;
