@@ -45,12 +45,50 @@ struct filter_and_subsample {
     }
 };
 
+// Adjoint of filter_and_subsample for a real filter: bin j of the input
+// receives filter[j] / k times bin (j mod n_out) of the output's cotangent,
+// added to what grad_in already holds.
+template <class Real>
+struct filter_and_subsample_adjoint {
+    WST_HOST_DEVICE void operator()(const Real* grad_out, const Real* filter, std::size_t n_out, std::size_t k,
+                                    std::size_t j, Real* grad_in) const {
+        const std::size_t i = j % n_out;
+        const Real w = filter[j] / static_cast<Real>(k);
+        grad_in[2 * j] += w * grad_out[2 * i];
+        grad_in[2 * j + 1] += w * grad_out[2 * i + 1];
+    }
+};
+
 // Complex modulus |z| = hypot(re, im), as numpy.abs.
 template <class Real>
 struct modulus {
     WST_HOST_DEVICE Real operator()(const Real* z, std::size_t i) const {
         using std::hypot;
         return hypot(z[2 * i], z[2 * i + 1]);
+    }
+};
+
+// Adjoint of the modulus: d|z| = Re(conj(z / |z|) dz), so the cotangent g of
+// |z| gives g z / |z| for z; 0 where z = 0 exactly (Kymatio's convention,
+// which keeps the gradient of an all-zero input finite).
+template <class Real>
+struct modulus_adjoint {
+    WST_HOST_DEVICE void operator()(const Real* z, const Real* g, std::size_t i, Real* grad_z) const {
+        using std::hypot;
+        const Real r = hypot(z[2 * i], z[2 * i + 1]);
+        const Real w = r > Real(0) ? g[i] / r : Real(0);
+        grad_z[2 * i] = w * z[2 * i];
+        grad_z[2 * i + 1] = w * z[2 * i + 1];
+    }
+};
+
+// Tangent of the modulus: d|z| = Re(conj(z) dz) / |z| (0 where z = 0).
+template <class Real>
+struct modulus_tangent {
+    WST_HOST_DEVICE Real operator()(const Real* z, const Real* dz, std::size_t i) const {
+        using std::hypot;
+        const Real r = hypot(z[2 * i], z[2 * i + 1]);
+        return r > Real(0) ? (z[2 * i] * dz[2 * i] + z[2 * i + 1] * dz[2 * i + 1]) / r : Real(0);
     }
 };
 

@@ -75,6 +75,20 @@ struct scattering_meta {
     Eigen::ArrayXXd xi, sigma, j, n;
 };
 
+// Losses between the scattering of y and a target S*, per signal:
+//   norm        ||S(y) - S*||_2
+//   mse         mean of (S(y) - S*)^2 over the signal's coefficients
+//   sum_squares 0.5 ||S(y) - S*||_2^2
+//   l1          sum |S(y) - S*|  (subgradient 0 where equal)
+enum class loss { norm, mse, sum_squares, l1 };
+
+// A loss value per signal of the batch and its gradient with respect to y.
+template <class Real>
+struct loss_and_gradient {
+    std::vector<double> loss;
+    signal_array<Real> gradient;
+};
+
 // Called once per warning when the transform is built; the warnings are also
 // kept and can be read with warnings().
 using warning_handler = std::function<void(const warning&)>;
@@ -199,6 +213,102 @@ public:
         return out;
     }
 
+    // --- forward mode ---------------------------------------------------------
+    // Directional derivative J(x) v of the array output along v (B x N).
+    template <class DerivedX, class DerivedV>
+    scattering_array<Real> jvp(const Eigen::DenseBase<DerivedX>& x, const Eigen::DenseBase<DerivedV>& v) const {
+        require_array_output();
+        const signal_array<Real> xr = as_rows(x), vr = as_rows(v);
+        const auto B = static_cast<std::size_t>(xr.rows()), N = static_cast<std::size_t>(xr.cols());
+        check_input(xr.data(), B, N);
+        if (vr.rows() != xr.rows() || vr.cols() != xr.cols())
+            detail::reject("v", "an array of " + std::to_string(vr.rows()) + " x " + std::to_string(vr.cols()),
+                           "the shape of x, " + std::to_string(B) + " x " + std::to_string(N));
+        check_finite(vr.data(), B * N, "v");
+        scattering_array<Real> out(B, paths_.size(), output_length());
+        std::vector<core::channel_destination<Real>> dest;
+        for (std::size_t c = 0; c < paths_.size(); ++c)
+            dest.push_back({out.data() + c * out.length(), paths_.size() * out.length()});
+        lease w(*this);
+        for (std::size_t b = 0; b < B; ++b) {
+            core::jvp(*w, geometry_, bank_, params_.max_order, xr.data() + b * N, vr.data() + b * N, 1, dest);
+            for (auto& d : dest) d.data += d.batch_stride;
+        }
+        return out;
+    }
+
+    // --- reverse mode -------------------------------------------------------
+    // Gradient with respect to x of sum(S(x) * g), g shaped like the array
+    // output (B, C, N_out); the result is shaped like x (B x N).
+    template <class Derived>
+    signal_array<Real> backward(const Eigen::DenseBase<Derived>& x, const scattering_array<Real>& g) const {
+        const signal_array<Real> rows = as_rows(x);
+        signal_array<Real> grad(rows.rows(), rows.cols());
+        backward(rows.data(), static_cast<std::size_t>(rows.rows()), static_cast<std::size_t>(rows.cols()), g, grad.data());
+        return grad;
+    }
+
+    // The same from raw memory: x (B x N) in, gradient (B x N) out.
+    void backward(const Real* x, std::size_t B, std::size_t N, const scattering_array<Real>& g, Real* grad) const {
+        require_array_output();
+        check_input(x, B, N);
+        check_array(g, B, "g", false);
+        run_vjp(x, B, grad, [&](std::size_t b) {
+            return [&, b](std::size_t c, const Real*, std::size_t L, Real* out) {
+                const Real* src = g.data() + (b * g.channels() + c) * g.length();
+                std::copy(src, src + L, out);
+            };
+        });
+    }
+
+    // Gradient of sum over paths of sum(S_path(x) * g_path), g shaped like
+    // the list output (the only form without averaging).
+    template <class Derived>
+    signal_array<Real> backward(const Eigen::DenseBase<Derived>& x, const std::vector<scattering_path<Real>>& g) const {
+        const signal_array<Real> rows = as_rows(x);
+        const auto B = static_cast<std::size_t>(rows.rows());
+        check_input(rows.data(), B, static_cast<std::size_t>(rows.cols()));
+        check_paths(g, B, "g", false);
+        signal_array<Real> grad(rows.rows(), rows.cols());
+        run_vjp(rows.data(), B, grad.data(), [&](std::size_t b) {
+            return [&, b](std::size_t c, const Real*, std::size_t L, Real* out) {
+                for (std::size_t t = 0; t < L; ++t)
+                    out[t] = g[c].coef(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(t));
+            };
+        });
+        return grad;
+    }
+
+    // Loss between S(y) and a target shaped like the array output (batch B,
+    // or 1 to compare every signal with the same target), and its gradient
+    // with respect to y; one pass, memory independent of the number of paths.
+    template <class Derived>
+    loss_and_gradient<Real> loss_gradient(const Eigen::DenseBase<Derived>& y, const scattering_array<Real>& target,
+                                          wst::loss kind) const {
+        require_array_output();
+        const signal_array<Real> rows = as_rows(y);
+        const auto B = static_cast<std::size_t>(rows.rows());
+        check_input(rows.data(), B, static_cast<std::size_t>(rows.cols()));
+        check_array(target, B, "target", true);
+        const std::size_t row = target.batch() == 1 ? 0 : 1;
+        return fused_loss(rows, kind, [&](std::size_t b, std::size_t c) {
+            return target.data() + (b * row * target.channels() + c) * target.length();
+        });
+    }
+
+    // The same with a target shaped like the list output.
+    template <class Derived>
+    loss_and_gradient<Real> loss_gradient(const Eigen::DenseBase<Derived>& y,
+                                          const std::vector<scattering_path<Real>>& target, wst::loss kind) const {
+        const signal_array<Real> rows = as_rows(y);
+        const auto B = static_cast<std::size_t>(rows.rows());
+        check_input(rows.data(), B, static_cast<std::size_t>(rows.cols()));
+        check_paths(target, B, "target", true);
+        return fused_loss(rows, kind, [&](std::size_t b, std::size_t c) {
+            return target[c].coef.data() + (target[c].coef.rows() == 1 ? 0 : b) * path_length(c);
+        });
+    }
+
 private:
     using context_type = typename Backend::template context<Real>;
     using workspace_type = typename Backend::template workspace<Real>;
@@ -310,6 +420,105 @@ private:
             core::forward(*w, geometry_, bank_, params_.max_order, x + b * N, 1, dest);
             for (auto& d : dest) d.data += d.batch_stride;
         }
+    }
+
+    // Reverse mode over the batch, one signal at a time: cotangent_for(b)
+    // gives the cotangent callback of signal b (see core::vjp).
+    template <class CotangentFor>
+    void run_vjp(const Real* x, std::size_t B, Real* grad, CotangentFor&& cotangent_for) const {
+        lease w(*this);
+        const auto N = static_cast<std::size_t>(geometry_.N);
+        for (std::size_t b = 0; b < B; ++b)
+            core::vjp(*w, geometry_, bank_, params_.max_order, x + b * N, 1, cotangent_for(b), grad + b * N);
+    }
+
+    // The loss of each signal accumulates channel by channel while the tree is
+    // walked; its cotangent is known per channel for every loss but the norm,
+    // whose gradient (S - S*) / ||S - S*|| is the sum_squares gradient scaled
+    // at the end (the backward pass is linear in the cotangent).
+    template <class TargetChannel>
+    loss_and_gradient<Real> fused_loss(const signal_array<Real>& y, wst::loss kind, TargetChannel&& target_channel) const {
+        const auto B = static_cast<std::size_t>(y.rows());
+        std::size_t count = 0;
+        for (std::size_t c = 0; c < paths_.size(); ++c) count += path_length(c);
+        loss_and_gradient<Real> result{std::vector<double>(B, 0.0), signal_array<Real>(y.rows(), y.cols())};
+        run_vjp(y.data(), B, result.gradient.data(), [&](std::size_t b) {
+            return [&, b](std::size_t c, const Real* S, std::size_t L, Real* out) {
+                const Real* target = target_channel(b, c);
+                double acc = 0;
+                for (std::size_t t = 0; t < L; ++t) {
+                    const Real d = S[t] - target[t];
+                    switch (kind) {
+                        case wst::loss::norm:
+                        case wst::loss::sum_squares:
+                            acc += static_cast<double>(d) * d;
+                            out[t] = d;
+                            break;
+                        case wst::loss::mse:
+                            acc += static_cast<double>(d) * d;
+                            out[t] = Real(2) * d / static_cast<Real>(count);
+                            break;
+                        case wst::loss::l1:
+                            acc += std::abs(static_cast<double>(d));
+                            out[t] = static_cast<Real>((d > 0) - (d < 0));
+                            break;
+                    }
+                }
+                result.loss[b] += acc;
+            };
+        });
+        for (std::size_t b = 0; b < B; ++b) {
+            double& l = result.loss[b];
+            if (kind == wst::loss::sum_squares) l *= 0.5;
+            if (kind == wst::loss::mse) l /= static_cast<double>(count);
+            if (kind == wst::loss::norm) {
+                l = std::sqrt(l);
+                const Real scale = l > 0 ? static_cast<Real>(1.0 / l) : Real(0);
+                result.gradient.row(static_cast<Eigen::Index>(b)) *= scale;
+            }
+        }
+        return result;
+    }
+
+    // A cotangent or target shaped like the array output for B signals
+    // (a target may also have batch 1), with finite values.
+    void check_array(const scattering_array<Real>& a, std::size_t B, const std::string& name, bool broadcast) const {
+        if ((a.batch() != B && !(broadcast && a.batch() == 1)) || a.channels() != paths_.size() ||
+            a.length() != output_length()) {
+            std::ostringstream value, allowed;
+            value << "an array of shape (" << a.batch() << ", " << a.channels() << ", " << a.length() << ")";
+            allowed << "the shape of the output, (" << B << ", " << paths_.size() << ", " << output_length() << ")"
+                    << (broadcast ? ", or batch 1" : "");
+            detail::reject(name, value.str(), allowed.str());
+        }
+        check_finite(a.data(), a.size(), name);
+    }
+
+    void check_paths(const std::vector<scattering_path<Real>>& p, std::size_t B, const std::string& name,
+                     bool broadcast) const {
+        if (p.size() != paths_.size())
+            detail::reject(name, std::to_string(p.size()) + " paths", "one per output channel (" +
+                                                                         std::to_string(paths_.size()) + ")");
+        for (std::size_t c = 0; c < p.size(); ++c) {
+            const auto rows = static_cast<std::size_t>(p[c].coef.rows());
+            const auto cols = static_cast<std::size_t>(p[c].coef.cols());
+            if ((rows != B && !(broadcast && rows == 1)) || cols != path_length(c)) {
+                std::ostringstream value;
+                value << "path " << c << " of shape (" << rows << ", " << cols << ")";
+                detail::reject(name, value.str(),
+                               "(" + std::to_string(B) + ", " + std::to_string(path_length(c)) + ") for that path");
+            }
+            check_finite(p[c].coef.data(), rows * cols, name);
+        }
+    }
+
+    static void check_finite(const Real* v, std::size_t n, const std::string& name) {
+        for (std::size_t i = 0; i < n; ++i)
+            if (!std::isfinite(v[i])) {
+                std::ostringstream os;
+                os << v[i] << " at index " << i;
+                detail::reject(name, os.str(), "values must be finite (no NaN or infinity)");
+            }
     }
 
     scattering1d_params params_;

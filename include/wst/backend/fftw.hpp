@@ -32,6 +32,7 @@ struct fftw {
             for (std::size_t l = 0; (N_padded >> l) >= 1; ++l) {
                 r2c_.push_back(std::make_unique<plan>(plan::kind::real_to_complex, N_padded >> l));
                 c2c_backward_.push_back(std::make_unique<plan>(plan::kind::complex_backward, N_padded >> l));
+                c2c_forward_.push_back(std::make_unique<plan>(plan::kind::complex_forward, N_padded >> l));
             }
             auto convert = [](const filter& f) {
                 std::vector<std::vector<Real>> out;
@@ -46,6 +47,7 @@ struct fftw {
         std::size_t N_padded() const { return N_padded_; }
         const plan& r2c(std::size_t n) const { return *r2c_[level_of(n)]; }
         const plan& c2c_backward(std::size_t n) const { return *c2c_backward_[level_of(n)]; }
+        const plan& c2c_forward(std::size_t n) const { return *c2c_forward_[level_of(n)]; }
         const Real* phi(int level) const { return phi_[static_cast<std::size_t>(level)].data(); }
         const Real* psi1(std::size_t n1, int level) const { return psi1_[n1][static_cast<std::size_t>(level)].data(); }
         const Real* psi2(std::size_t n2, int level) const { return psi2_[n2][static_cast<std::size_t>(level)].data(); }
@@ -58,7 +60,7 @@ struct fftw {
         }
 
         std::size_t N_padded_;
-        std::vector<std::unique_ptr<plan>> r2c_, c2c_backward_;
+        std::vector<std::unique_ptr<plan>> r2c_, c2c_backward_, c2c_forward_;
         std::vector<std::vector<Real>> phi_;
         std::vector<std::vector<std::vector<Real>>> psi1_, psi2_;
     };
@@ -79,8 +81,9 @@ struct fftw {
         std::size_t capacity() const { return capacity_; }
         const context<Real>& ctx() const { return ctx_; }
 
-        // Buffers of capacity x N_padded values the algorithm works in:
-        // real_buffer(i) for i < 4, complex_buffer(i) for i < 4.
+        // Buffers of capacity x N_padded values the algorithms work in:
+        // real_buffer(i) for i < real_buffers, complex_buffer(i) for i < complex_buffers.
+        static constexpr std::size_t real_buffers = 9, complex_buffers = 9;
         Real* real_buffer(std::size_t i) { return real_[i].data(); }
         complex_type* complex_buffer(std::size_t i) { return complex_[i].data(); }
 
@@ -160,11 +163,103 @@ struct fftw {
             }
         }
 
+        // du = d|z| along dz.
+        void modulus_tangent(const complex_type* z, const complex_type* dz, Real* du, std::size_t B,
+                             std::size_t n) const {
+            const elementwise::modulus_tangent<Real> op;
+            for (std::size_t i = 0; i < B * n; ++i)
+                du[i] = op(reinterpret_cast<const Real*>(z), reinterpret_cast<const Real*>(dz), i);
+        }
+
+        // --- adjoints (vector-Jacobian products) of the primitives above ---
+
+        // Adjoint of pad: g_x[i] = sum of g_pad[t] over the t that copy x[i].
+        void pad_adjoint(const Real* g_pad, std::size_t B, std::size_t N, std::size_t pad_left, std::size_t n_padded,
+                         Real* g_x) const {
+            for (std::size_t i = 0; i < B * N; ++i) g_x[i] = 0;
+            for (std::size_t b = 0; b < B; ++b)
+                for (std::size_t t = 0; t < n_padded; ++t)
+                    g_x[b * N + static_cast<std::size_t>(elementwise::reflect_index(
+                                    static_cast<std::ptrdiff_t>(t), static_cast<std::ptrdiff_t>(pad_left),
+                                    static_cast<std::ptrdiff_t>(N)))] += g_pad[b * n_padded + t];
+        }
+
+        // Adjoint of rfft (R^n -> C^n): g[t] = Re(sum_k G[k] e^{+2 pi i k t / n}),
+        // the real part of the unnormalized inverse DFT.
+        void rfft_adjoint(const complex_type* G, Real* g, std::size_t B, std::size_t n) const {
+            const auto& p = ctx_.c2c_backward(n);
+            for (std::size_t b = 0; b < B; ++b) {
+                p.c2c(G + b * n, scratch_.data());
+                for (std::size_t t = 0; t < n; ++t) g[b * n + t] = scratch_.data()[t].real();
+            }
+        }
+
+        // Adjoint of ifft, y = (1/n) sum_k X[k] e^{+2 pi i k t / n}: its conjugate
+        // transpose, G_X = fft(G_y) / n.
+        void ifft_adjoint(const complex_type* G_y, complex_type* G_X, std::size_t B, std::size_t n) const {
+            const auto& p = ctx_.c2c_forward(n);
+            const Real scale = Real(1) / static_cast<Real>(n);
+            for (std::size_t b = 0; b < B; ++b) {
+                p.c2c(G_y + b * n, G_X + b * n);
+                for (std::size_t k = 0; k < n; ++k) G_X[b * n + k] *= scale;
+            }
+        }
+
+        // Adjoint of irfft (real part of ifft): G_X = fft(g) / n for real g.
+        void irfft_adjoint(const Real* g, complex_type* G_X, std::size_t B, std::size_t n) const {
+            rfft(g, G_X, B, n);
+            const Real scale = Real(1) / static_cast<Real>(n);
+            for (std::size_t i = 0; i < B * n; ++i) G_X[i] *= scale;
+        }
+
+        // G_in (B x n) += adjoint of filter_subsample applied to G_out (B x n/k).
+        void filter_subsample_adjoint(const complex_type* G_out, const Real* filter, std::size_t B, std::size_t n,
+                                      std::size_t k, complex_type* G_in) const {
+            const elementwise::filter_and_subsample_adjoint<Real> op;
+            const std::size_t n_out = n / k;
+            for (std::size_t b = 0; b < B; ++b) {
+                const Real* g_out = reinterpret_cast<const Real*>(G_out + b * n_out);
+                Real* g_in = reinterpret_cast<Real*>(G_in + b * n);
+                for (std::size_t j = 0; j < n; ++j) op(g_out, filter, n_out, k, j, g_in);
+            }
+        }
+
+        // G_z = g z / |z| (0 where z = 0).
+        void modulus_adjoint(const complex_type* z, const Real* g, complex_type* G_z, std::size_t B,
+                             std::size_t n) const {
+            const elementwise::modulus_adjoint<Real> op;
+            for (std::size_t i = 0; i < B * n; ++i)
+                op(reinterpret_cast<const Real*>(z), g, i, reinterpret_cast<Real*>(G_z));
+        }
+
+        // Adjoint of unpad: the cotangent in [start, end) of each row, 0 elsewhere.
+        void unpad_adjoint(const Real* g, std::size_t g_stride, std::size_t B, std::size_t start, std::size_t end,
+                           std::size_t n, Real* out) const {
+            for (std::size_t b = 0; b < B; ++b)
+                for (std::size_t t = 0; t < n; ++t)
+                    out[b * n + t] = (t >= start && t < end) ? g[b * g_stride + (t - start)] : Real(0);
+        }
+
+        // Adjoint of sum: every sample of row b receives g[b].
+        void sum_adjoint(const Real* g, std::size_t g_stride, std::size_t B, std::size_t n, Real* out) const {
+            for (std::size_t b = 0; b < B; ++b)
+                for (std::size_t t = 0; t < n; ++t) out[b * n + t] = g[b * g_stride];
+        }
+
+        template <class T>
+        void zero(T* data, std::size_t count) const {
+            for (std::size_t i = 0; i < count; ++i) data[i] = T(0);
+        }
+
+        void add(const Real* in, Real* inout, std::size_t count) const {
+            for (std::size_t i = 0; i < count; ++i) inout[i] += in[i];
+        }
+
     private:
         const context<Real>& ctx_;
         std::size_t capacity_;
-        wst::fftw::aligned_buffer<Real> real_[4];
-        wst::fftw::aligned_buffer<complex_type> complex_[4];
+        wst::fftw::aligned_buffer<Real> real_[real_buffers];
+        wst::fftw::aligned_buffer<complex_type> complex_[complex_buffers];
         mutable wst::fftw::aligned_buffer<complex_type> scratch_;
     };
 };
