@@ -14,12 +14,14 @@
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <functional>
+#include <memory>
 #include <optional>
 
 namespace {
 
 struct options {
-    std::string input, output, meta, Q = "1", T, precision;
+    std::string input, output, meta, Q = "1", T, precision, cotangent, grad;
     int J = 0;
     std::optional<long long> stride;
     int max_order = 2;
@@ -46,28 +48,86 @@ nlohmann::json meta_json(const wst::scattering_meta& m) {
     return {{"order", m.order}, {"key", m.key}, {"xi", column(m.xi)}, {"sigma", column(m.sigma)}, {"j", column(m.j)}};
 }
 
+// Writes values (B x N) as .npy shaped like the input: (N,) or (B, N).
+template <class Real>
+void write_signals(const std::string& path, const Real* values, const tools::signals& like) {
+    std::vector<std::size_t> shape{like.N};
+    if (!like.one_dimensional) shape.insert(shape.begin(), like.B);
+    tools::write_atomically(path, [&](const std::string& tmp) {
+        std::ofstream out(tmp, std::ios::binary);
+        wst::npy::write(out, values, shape);
+        out.close();
+        if (!out) throw std::runtime_error("cannot write " + path);
+    });
+}
+
+// The cotangent file in the layout the tool writes for S(x): an .npy array
+// (B, C, N_out), or (C, N_out) for 1-D input; an .npz of named paths.
+template <class Real>
+wst::signal_array<Real> gradient(const wst::Scattering1D<wst::backend::fftw, Real>& S, const std::vector<Real>& x,
+                                 const tools::signals& input, const std::string& file) {
+    const Eigen::Map<const wst::signal_array<Real>> xs(x.data(), static_cast<Eigen::Index>(input.B),
+                                                            static_cast<Eigen::Index>(input.N));
+    if (S.average() != wst::averaging::mode::none) {
+        if (tools::extension(file) != ".npy") throw std::runtime_error("--cotangent " + file + " must be an .npy array");
+        const auto g = wst::npy::load(file);
+        std::vector<std::size_t> expected{S.output_size(), S.output_length()};
+        if (!input.one_dimensional) expected.insert(expected.begin(), input.B);
+        if (g.shape != expected) {
+            std::string shape;
+            for (auto d : expected) shape += (shape.empty() ? "" : ", ") + std::to_string(d);
+            throw std::runtime_error("--cotangent " + file + " must have the output's shape (" + shape + ")");
+        }
+        wst::scattering_array<Real> ga(input.B, S.output_size(), S.output_length());
+        std::copy(g.values.begin(), g.values.end(), ga.data());
+        return S.backward(xs, ga);
+    }
+    if (tools::extension(file) != ".npz") throw std::runtime_error("--cotangent " + file + " must be an .npz of paths (T = 0)");
+    auto members = tools::read_npz(file);
+    auto paths = S.scattering_list(xs);  // keys and shapes of the paths
+    for (auto& p : paths) {
+        const std::string name = path_name(p.key);
+        const auto it = members.find(name);
+        if (it == members.end()) throw std::runtime_error("--cotangent " + file + " has no path " + name);
+        const auto& a = it->second;
+        if (a.shape != std::vector<std::size_t>{input.B, static_cast<std::size_t>(p.coef.cols())})
+            throw std::runtime_error("--cotangent " + file + ": path " + name + " must have shape (" +
+                                     std::to_string(input.B) + ", " + std::to_string(p.coef.cols()) + ")");
+        std::copy(a.values.begin(), a.values.end(), p.coef.data());
+        members.erase(it);
+    }
+    if (!members.empty()) throw std::runtime_error("--cotangent " + file + " has an unknown path " + members.begin()->first);
+    return S.backward(xs, paths);
+}
+
+// Computes everything first, then writes: a bad cotangent leaves no file.
 template <class Real>
 void scatter(const options& o, const tools::signals& x, const wst::scattering1d_params& params) {
     const wst::Scattering1D<wst::backend::fftw, Real> S(params);
     const std::vector<Real> values(x.values.begin(), x.values.end());
+    std::function<void(const std::string&)> write_output;
     if (params.out_type == wst::out_type::array) {
-        const auto Sx = S.scattering(values.data(), x.B, x.N);
-        std::vector<std::size_t> shape{Sx.channels(), Sx.length()};
-        if (!x.one_dimensional) shape.insert(shape.begin(), Sx.batch());
-        tools::write_atomically(o.output, [&](const std::string& tmp) {
+        auto Sx = std::make_shared<wst::scattering_array<Real>>(S.scattering(values.data(), x.B, x.N));
+        std::vector<std::size_t> shape{Sx->channels(), Sx->length()};
+        if (!x.one_dimensional) shape.insert(shape.begin(), Sx->batch());
+        write_output = [Sx, shape, &o](const std::string& tmp) {
             std::ofstream out(tmp, std::ios::binary);
-            wst::npy::write(out, Sx.data(), shape);
+            wst::npy::write(out, Sx->data(), shape);
             out.close();
             if (!out) throw std::runtime_error("cannot write " + o.output);
-        });
+        };
     } else {
-        const auto paths = S.scattering_list(values.data(), x.B, x.N);
         std::vector<tools::npz_member> members;
-        for (const auto& p : paths)
+        for (const auto& p : S.scattering_list(values.data(), x.B, x.N))
             members.push_back(tools::make_member(path_name(p.key), p.coef.data(),
                                                  {static_cast<std::size_t>(p.coef.rows()), static_cast<std::size_t>(p.coef.cols())}));
-        tools::write_atomically(o.output, [&](const std::string& tmp) { tools::write_npz(tmp, members); });
+        write_output = [members](const std::string& tmp) { tools::write_npz(tmp, members); };
     }
+    wst::signal_array<Real> grad;
+    if (!o.grad.empty()) grad = gradient(S, values, x, o.cotangent);
+
+    tools::write_atomically(o.output, write_output);
+    if (!o.grad.empty()) write_signals(o.grad, grad.data(), x);
     if (!o.meta.empty())
         tools::write_atomically(o.meta, [&](const std::string& tmp) {
             std::ofstream out(tmp);
@@ -92,11 +152,20 @@ int run(const options& o) {
         throw std::runtime_error("OUTPUT " + o.output + " must end in " + wanted +
                                  (no_averaging ? " (T = 0 gives paths of different lengths)" : " (array output)"));
     tools::refuse_overwrite(o.input, o.output, "OUTPUT");
-    if (!o.meta.empty()) {
-        tools::refuse_overwrite(o.input, o.meta, "--meta");
-        if (tools::fs::weakly_canonical(o.meta) == tools::fs::weakly_canonical(o.output))
-            throw std::runtime_error("--meta " + o.meta + " is the same file as OUTPUT");
+    if (o.cotangent.empty() != o.grad.empty()) throw std::runtime_error("--cotangent and --grad go together");
+    std::vector<std::string> written{o.output};
+    for (const auto& [option, path] : {std::pair<std::string, std::string>{"--meta", o.meta}, {"--grad", o.grad}}) {
+        if (path.empty()) continue;
+        tools::refuse_overwrite(o.input, path, option);
+        for (const auto& other : written)
+            if (tools::fs::weakly_canonical(path) == tools::fs::weakly_canonical(other))
+                throw std::runtime_error(option + " " + path + " is the same file as another output");
+        written.push_back(path);
     }
+    if (!o.cotangent.empty())
+        for (const auto& path : written) tools::refuse_overwrite(o.cotangent, path, "an output");
+    if (!o.grad.empty() && tools::extension(o.grad) != ".npy")
+        throw std::runtime_error("--grad " + o.grad + " must end in .npy");
 
     const tools::signals x = tools::read_signals(o.input);
     params.shape = static_cast<long long>(x.N);
@@ -124,6 +193,8 @@ int main(int argc, char** argv) {
     app.add_option("--precision", o.precision, "float or double (default: the input's; float for audio)")
         ->check(CLI::IsMember({"float", "double"}));
     app.add_option("--meta", o.meta, "write order, key, xi, sigma, j per channel to this JSON file");
+    app.add_option("--cotangent", o.cotangent, "G.npy or G.npz shaped like OUTPUT: with --grad, the gradient of sum(S(x) G)");
+    app.add_option("--grad", o.grad, "write the gradient of sum(S(x) * G) with respect to x to this .npy (shaped like x)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

@@ -6,6 +6,7 @@
 
 #include <zip.h>
 
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -46,6 +47,42 @@ inline void write_npz(const std::string& path, const std::vector<npz_member>& me
         zip_discard(z);
         throw std::runtime_error("cannot write " + path + ": " + why);
     }
+}
+
+// Reads every .npy member of an .npz archive, by name without ".npy".
+inline std::map<std::string, wst::npy::array> read_npz(const std::string& path) {
+    int error = 0;
+    zip_t* z = zip_open(path.c_str(), ZIP_RDONLY, &error);
+    if (z == nullptr) throw std::runtime_error(path + ": not a readable .npz (zip) archive");
+    std::map<std::string, wst::npy::array> arrays;
+    try {
+        const zip_int64_t n = zip_get_num_entries(z, 0);
+        for (zip_int64_t i = 0; i < n; ++i) {
+            zip_stat_t st;
+            if (zip_stat_index(z, static_cast<zip_uint64_t>(i), 0, &st) != 0 || st.name == nullptr)
+                throw std::runtime_error(path + ": unreadable archive entry");
+            std::string name = st.name;
+            if (name.size() < 4 || name.substr(name.size() - 4) != ".npy")
+                throw std::runtime_error(path + ": member " + name + " is not a .npy array");
+            if (st.size > (zip_uint64_t{1} << 34)) throw std::runtime_error(path + ": member " + name + " is too large");
+            std::string bytes(static_cast<std::size_t>(st.size), '\0');
+            zip_file_t* f = zip_fopen_index(z, static_cast<zip_uint64_t>(i), 0);
+            const bool ok = f != nullptr && zip_fread(f, bytes.data(), st.size) == static_cast<zip_int64_t>(st.size);
+            if (f != nullptr) zip_fclose(f);
+            if (!ok) throw std::runtime_error(path + ": cannot read member " + name);
+            std::istringstream in(bytes);
+            try {
+                arrays[name.substr(0, name.size() - 4)] = wst::npy::read(in);
+            } catch (const wst::npy::format_error& e) {
+                throw std::runtime_error(path + ": member " + name + ": " + e.what());
+            }
+        }
+    } catch (...) {
+        zip_discard(z);
+        throw;
+    }
+    zip_discard(z);
+    return arrays;
 }
 
 }  // namespace tools

@@ -85,6 +85,16 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r2.returncode == 0 and A.shape == B.shape == (2, 126, 64), "wav: two rows")
     check(np.abs(A - B).max() < 1e-12, "wav: samples scaled to [-1, 1) as libsndfile reads them")
 
+    # --cotangent/--grad: the gradient of sum(S(x) * G), against Kymatio's autograd.
+    for case, g_file in [("eeg", "g.npy"), ("q_tuple_T64_n3000", "g.npy"), ("no_averaging", "g.npz")]:
+        out = os.path.join(tmp, case + ("_S.npz" if g_file.endswith("npz") else "_S.npy"))
+        gx = os.path.join(tmp, case + "_gx.npy")
+        r = run(os.path.join(ref, case, "x.npy"), out, *kymatio_args(case),
+                "--cotangent", os.path.join(ref, case, g_file), "--grad", gx)
+        check(r.returncode == 0, case + ": gradient exit 0 (" + r.stderr.strip() + ")")
+        G, R = np.load(gx), np.load(os.path.join(ref, case, "gx.npy"))
+        check(G.shape == R.shape and np.abs(G - R).max() <= 1e-9 * np.abs(R).max(), case + ": gradient within 1e-9")
+
     # Bad input: non-zero exit, one line on stderr, no output, input intact.
     good = os.path.join(ref, "eeg", "x.npy")
     before = open(good, "rb").read()
@@ -115,6 +125,9 @@ with tempfile.TemporaryDirectory() as tmp:
         (["truncated.npy", "out.npy", "--J", 4], "truncated file"),
         (["missing.npy", "out.npy", "--J", 4], "missing file"),
         ([good, "no_such_dir/out.npy", "--J", 8], "missing folder"),
+        ([good, "out.npy", "--J", 8, "--grad", "gx.npy"], "--grad without --cotangent"),
+        ([good, "out.npy", "--J", 8, "--cotangent", "three_d.npy", "--grad", "gx.npy"], "cotangent of the wrong shape"),
+        ([good, "out.npy", "--J", 8, "--cotangent", good, "--grad", good], "gradient over the input"),
     ]
     for args, what in bad:
         r = subprocess.run([tool, *map(str, args)], capture_output=True, text=True, cwd=tmp)
