@@ -4,7 +4,7 @@
 WST_PACKAGES=(
     g++ cmake make pkg-config
     libeigen3-dev libfftw3-dev          # the library
-    catch2 nlohmann-json3-dev           # tests
+    catch2 nlohmann-json3-dev libbenchmark-dev  # tests and benchmarks
     libcli11-dev libsndfile1-dev libzip-dev gnuplot-nox  # command-line tools and examples
     python3-numpy                       # checks the tools' .npy/.npz output from outside
 )

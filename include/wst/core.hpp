@@ -213,7 +213,8 @@ void jvp(Workspace& w, const scattering1d_geometry& g, const filter_bank& bank, 
 // where the cotangent G_c of each channel is asked for once its coefficients
 // are known: cotangent(c, S_c, L, G_c) receives S_c (B rows of L values,
 // stride L) and writes G_c in the same layout. Knowing S_c lets a loss build
-// its own cotangent (see Scattering1D::loss_gradient).
+// its own cotangent (see Scattering1D::loss_gradient); with with_values
+// false, S_c is not computed and the callback receives nullptr.
 //
 // Each step of forward() is followed backwards by its adjoint: unpad and
 // sum by zero-filling and broadcasting, the Fourier product-and-subsample by
@@ -224,7 +225,7 @@ void jvp(Workspace& w, const scattering1d_geometry& g, const filter_bank& bank, 
 // does not grow with the number of paths.
 template <class Workspace, class Real, class Cotangent>
 void vjp(Workspace& w, const scattering1d_geometry& g, const filter_bank& bank, int max_order, const Real* x,
-         std::size_t B, Cotangent&& cotangent, Real* grad_x) {
+         std::size_t B, bool with_values, Cotangent&& cotangent, Real* grad_x) {
     const auto& ctx = w.ctx();
     const std::size_t N_padded = static_cast<std::size_t>(g.N_padded);
     const bool average_local = g.average == averaging::mode::local;
@@ -260,11 +261,11 @@ void vjp(Workspace& w, const scattering1d_geometry& g, const filter_bank& bank, 
     auto emit = [&](std::size_t c, const Real* coef, std::size_t n, int level, Real* grad_coef) {
         const std::size_t L = output_length(level);
         const auto l = static_cast<std::size_t>(level);
-        if (g.average == averaging::mode::global)
+        if (with_values && g.average == averaging::mode::global)
             w.sum(coef, B, n, values, L);
-        else
+        else if (with_values)
             w.unpad(coef, B, n, static_cast<std::size_t>(g.ind_start[l]), static_cast<std::size_t>(g.ind_end[l]), values, L);
-        cotangent(c, static_cast<const Real*>(values), L, grad_values);
+        cotangent(c, with_values ? static_cast<const Real*>(values) : nullptr, L, grad_values);
         if (g.average == averaging::mode::global)
             w.sum_adjoint(grad_values, L, B, n, grad_coef);
         else
@@ -276,8 +277,10 @@ void vjp(Workspace& w, const scattering1d_geometry& g, const filter_bank& bank, 
     auto average = [&](std::size_t c, const auto* u_hat, std::size_t n, int k, auto* grad_u_hat) {
         const int k_J = std::max(log2_stride - k, 0);
         const std::size_t periods = std::size_t{1} << k_J;
-        w.filter_subsample(u_hat, ctx.phi(k), B, n, periods, product);
-        w.irfft(product, tmp, B, n >> k_J);
+        if (with_values) {
+            w.filter_subsample(u_hat, ctx.phi(k), B, n, periods, product);
+            w.irfft(product, tmp, B, n >> k_J);
+        }
         emit(c, tmp, n >> k_J, k + k_J, tmp);
         w.irfft_adjoint(tmp, product, B, n >> k_J);
         w.filter_subsample_adjoint(product, ctx.phi(k), B, n, periods, grad_u_hat);

@@ -45,27 +45,39 @@ struct filter_and_subsample {
     }
 };
 
-// Adjoint of filter_and_subsample for a real filter: bin j of the input
-// receives filter[j] / k times bin (j mod n_out) of the output's cotangent,
-// added to what grad_in already holds.
+// Adjoint of filter_and_subsample for a real filter: bin j = i + m n_out of
+// the input (m < k) receives filter[j] / k times bin i of the output's
+// cotangent, added to what grad_in already holds.
 template <class Real>
 struct filter_and_subsample_adjoint {
     WST_HOST_DEVICE void operator()(const Real* grad_out, const Real* filter, std::size_t n_out, std::size_t k,
-                                    std::size_t j, Real* grad_in) const {
-        const std::size_t i = j % n_out;
+                                    std::size_t i, std::size_t m, Real* grad_in) const {
+        const std::size_t j = i + m * n_out;
         const Real w = filter[j] / static_cast<Real>(k);
         grad_in[2 * j] += w * grad_out[2 * i];
         grad_in[2 * j + 1] += w * grad_out[2 * i + 1];
     }
 };
 
-// Complex modulus |z| = hypot(re, im), as numpy.abs.
+// |z| as numpy.abs computes it (hypot: no overflow or underflow in the
+// squares), without hypot's cost: float squares are summed in double, where
+// they cannot overflow; double falls back to hypot only when the plain
+// formula overflows or underflows.
+WST_HOST_DEVICE inline float magnitude(float re, float im) {
+    using std::sqrt;
+    return static_cast<float>(sqrt(static_cast<double>(re) * re + static_cast<double>(im) * im));
+}
+WST_HOST_DEVICE inline double magnitude(double re, double im) {
+    using std::hypot;
+    using std::sqrt;
+    const double s = re * re + im * im;
+    return (s < 1e300 && s > 1e-300) ? sqrt(s) : hypot(re, im);
+}
+
+// Complex modulus |z|.
 template <class Real>
 struct modulus {
-    WST_HOST_DEVICE Real operator()(const Real* z, std::size_t i) const {
-        using std::hypot;
-        return hypot(z[2 * i], z[2 * i + 1]);
-    }
+    WST_HOST_DEVICE Real operator()(const Real* z, std::size_t i) const { return magnitude(z[2 * i], z[2 * i + 1]); }
 };
 
 // Adjoint of the modulus: d|z| = Re(conj(z / |z|) dz), so the cotangent g of
@@ -74,8 +86,7 @@ struct modulus {
 template <class Real>
 struct modulus_adjoint {
     WST_HOST_DEVICE void operator()(const Real* z, const Real* g, std::size_t i, Real* grad_z) const {
-        using std::hypot;
-        const Real r = hypot(z[2 * i], z[2 * i + 1]);
+        const Real r = magnitude(z[2 * i], z[2 * i + 1]);
         const Real w = r > Real(0) ? g[i] / r : Real(0);
         grad_z[2 * i] = w * z[2 * i];
         grad_z[2 * i + 1] = w * z[2 * i + 1];
@@ -86,8 +97,7 @@ struct modulus_adjoint {
 template <class Real>
 struct modulus_tangent {
     WST_HOST_DEVICE Real operator()(const Real* z, const Real* dz, std::size_t i) const {
-        using std::hypot;
-        const Real r = hypot(z[2 * i], z[2 * i + 1]);
+        const Real r = magnitude(z[2 * i], z[2 * i + 1]);
         return r > Real(0) ? (z[2 * i] * dz[2 * i] + z[2 * i + 1] * dz[2 * i + 1]) / r : Real(0);
     }
 };

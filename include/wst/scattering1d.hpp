@@ -253,7 +253,7 @@ public:
         require_array_output();
         check_input(x, B, N);
         check_array(g, B, "g", false);
-        run_vjp(x, B, grad, [&](std::size_t b) {
+        run_vjp(x, B, false, grad, [&](std::size_t b) {
             return [&, b](std::size_t c, const Real*, std::size_t L, Real* out) {
                 const Real* src = g.data() + (b * g.channels() + c) * g.length();
                 std::copy(src, src + L, out);
@@ -270,7 +270,7 @@ public:
         check_input(rows.data(), B, static_cast<std::size_t>(rows.cols()));
         check_paths(g, B, "g", false);
         signal_array<Real> grad(rows.rows(), rows.cols());
-        run_vjp(rows.data(), B, grad.data(), [&](std::size_t b) {
+        run_vjp(rows.data(), B, false, grad.data(), [&](std::size_t b) {
             return [&, b](std::size_t c, const Real*, std::size_t L, Real* out) {
                 for (std::size_t t = 0; t < L; ++t)
                     out[t] = g[c].coef(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(t));
@@ -424,12 +424,15 @@ private:
 
     // Reverse mode over the batch, one signal at a time: cotangent_for(b)
     // gives the cotangent callback of signal b (see core::vjp).
+    // with_values: the callbacks read the coefficients (a loss does, a given
+    // cotangent does not).
     template <class CotangentFor>
-    void run_vjp(const Real* x, std::size_t B, Real* grad, CotangentFor&& cotangent_for) const {
+    void run_vjp(const Real* x, std::size_t B, bool with_values, Real* grad, CotangentFor&& cotangent_for) const {
         lease w(*this);
         const auto N = static_cast<std::size_t>(geometry_.N);
         for (std::size_t b = 0; b < B; ++b)
-            core::vjp(*w, geometry_, bank_, params_.max_order, x + b * N, 1, cotangent_for(b), grad + b * N);
+            core::vjp(*w, geometry_, bank_, params_.max_order, x + b * N, 1, with_values, cotangent_for(b),
+                      grad + b * N);
     }
 
     // The loss of each signal accumulates channel by channel while the tree is
@@ -442,7 +445,7 @@ private:
         std::size_t count = 0;
         for (std::size_t c = 0; c < paths_.size(); ++c) count += path_length(c);
         loss_and_gradient<Real> result{std::vector<double>(B, 0.0), signal_array<Real>(y.rows(), y.cols())};
-        run_vjp(y.data(), B, result.gradient.data(), [&](std::size_t b) {
+        run_vjp(y.data(), B, true, result.gradient.data(), [&](std::size_t b) {
             return [&, b](std::size_t c, const Real* S, std::size_t L, Real* out) {
                 const Real* target = target_channel(b, c);
                 double acc = 0;

@@ -220,7 +220,8 @@ struct fftw {
             for (std::size_t b = 0; b < B; ++b) {
                 const Real* g_out = reinterpret_cast<const Real*>(G_out + b * n_out);
                 Real* g_in = reinterpret_cast<Real*>(G_in + b * n);
-                for (std::size_t j = 0; j < n; ++j) op(g_out, filter, n_out, k, j, g_in);
+                for (std::size_t m = 0; m < k; ++m)
+                    for (std::size_t i = 0; i < n_out; ++i) op(g_out, filter, n_out, k, i, m, g_in);
             }
         }
 

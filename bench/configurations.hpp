@@ -1,0 +1,49 @@
+// The benchmark configurations (Kymatio's own benchmark set plus the
+// reconstruction example's), shared by the benchmark binaries.
+#pragma once
+
+#include <wst/wst.hpp>
+
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace bench {
+
+struct configuration {
+    std::string name;
+    int J;
+    int Q;
+    long long N;
+    long long B;
+
+    wst::scattering1d_params params() const { return {.J = J, .shape = N, .Q = Q}; }
+};
+
+inline const std::vector<configuration>& configurations() {
+    static const std::vector<configuration> all = {
+        {"eeg", 8, 1, 1024, 32},
+        {"speech", 8, 8, 4096, 32},
+        {"music", 13, 12, 65536, 32},
+        {"seed", 6, 16, 8192, 1},
+    };
+    return all;
+}
+
+inline const configuration& find(const std::string& name) {
+    for (const auto& c : configurations())
+        if (c.name == name) return c;
+    throw std::invalid_argument("unknown configuration '" + name + "' (eeg, speech, music, seed)");
+}
+
+template <class Real>
+wst::signal_array<Real> noise(long long B, long long N, unsigned seed) {
+    std::mt19937 gen(seed);
+    std::normal_distribution<double> d;
+    wst::signal_array<Real> x(B, N);
+    for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = static_cast<Real>(d(gen));
+    return x;
+}
+
+}  // namespace bench
