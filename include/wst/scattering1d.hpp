@@ -11,6 +11,7 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <functional>
@@ -82,11 +83,18 @@ struct scattering_meta {
 //   l1          sum |S(y) - S*|  (subgradient 0 where equal)
 enum class loss { norm, mse, sum_squares, l1 };
 
-// A loss value per signal of the batch and its gradient with respect to y.
+// Weight of each order's coefficients in a loss (orders 0, 1, 2): every
+// squared or absolute difference of an order-m coefficient is multiplied by
+// weights[m] (the norm is sqrt of the weighted sum of squares).
+using order_weights = std::array<double, 3>;
+
+// A loss value per signal of the batch, its gradient with respect to y, and
+// the unweighted ||S_m(y) - S*_m||^2 of each order m per signal.
 template <class Real>
 struct loss_and_gradient {
     std::vector<double> loss;
     signal_array<Real> gradient;
+    std::vector<std::array<double, 3>> squared_error_by_order;
 };
 
 // Called once per warning when the transform is built; the warnings are also
@@ -284,14 +292,14 @@ public:
     // with respect to y; one pass, memory independent of the number of paths.
     template <class Derived>
     loss_and_gradient<Real> loss_gradient(const Eigen::DenseBase<Derived>& y, const scattering_array<Real>& target,
-                                          wst::loss kind) const {
+                                          wst::loss kind, const order_weights& weights = {1, 1, 1}) const {
         require_array_output();
         const signal_array<Real> rows = as_rows(y);
         const auto B = static_cast<std::size_t>(rows.rows());
         check_input(rows.data(), B, static_cast<std::size_t>(rows.cols()));
         check_array(target, B, "target", true);
         const std::size_t row = target.batch() == 1 ? 0 : 1;
-        return fused_loss(rows, kind, [&](std::size_t b, std::size_t c) {
+        return fused_loss(rows, kind, weights, [&](std::size_t b, std::size_t c) {
             return target.data() + (b * row * target.channels() + c) * target.length();
         });
     }
@@ -299,12 +307,13 @@ public:
     // The same with a target shaped like the list output.
     template <class Derived>
     loss_and_gradient<Real> loss_gradient(const Eigen::DenseBase<Derived>& y,
-                                          const std::vector<scattering_path<Real>>& target, wst::loss kind) const {
+                                          const std::vector<scattering_path<Real>>& target, wst::loss kind,
+                                          const order_weights& weights = {1, 1, 1}) const {
         const signal_array<Real> rows = as_rows(y);
         const auto B = static_cast<std::size_t>(rows.rows());
         check_input(rows.data(), B, static_cast<std::size_t>(rows.cols()));
         check_paths(target, B, "target", true);
-        return fused_loss(rows, kind, [&](std::size_t b, std::size_t c) {
+        return fused_loss(rows, kind, weights, [&](std::size_t b, std::size_t c) {
             return target[c].coef.data() + (target[c].coef.rows() == 1 ? 0 : b) * path_length(c);
         });
     }
@@ -440,34 +449,41 @@ private:
     // whose gradient (S - S*) / ||S - S*|| is the sum_squares gradient scaled
     // at the end (the backward pass is linear in the cotangent).
     template <class TargetChannel>
-    loss_and_gradient<Real> fused_loss(const signal_array<Real>& y, wst::loss kind, TargetChannel&& target_channel) const {
+    loss_and_gradient<Real> fused_loss(const signal_array<Real>& y, wst::loss kind, const order_weights& weights,
+                                       TargetChannel&& target_channel) const {
+        for (std::size_t m = 0; m < weights.size(); ++m)
+            if (!(weights[m] >= 0) || !std::isfinite(weights[m]))
+                detail::reject("order_weights[" + std::to_string(m) + "]", weights[m], "weights must be finite and >= 0");
         const auto B = static_cast<std::size_t>(y.rows());
         std::size_t count = 0;
         for (std::size_t c = 0; c < paths_.size(); ++c) count += path_length(c);
-        loss_and_gradient<Real> result{std::vector<double>(B, 0.0), signal_array<Real>(y.rows(), y.cols())};
+        loss_and_gradient<Real> result{std::vector<double>(B, 0.0), signal_array<Real>(y.rows(), y.cols()),
+                                       std::vector<std::array<double, 3>>(B, {0, 0, 0})};
         run_vjp(y.data(), B, true, result.gradient.data(), [&](std::size_t b) {
             return [&, b](std::size_t c, const Real* S, std::size_t L, Real* out) {
                 const Real* target = target_channel(b, c);
-                double acc = 0;
+                const auto order = static_cast<std::size_t>(paths_[c].order);
+                const Real w = static_cast<Real>(weights[order]);
+                double acc = 0, squares = 0;
                 for (std::size_t t = 0; t < L; ++t) {
                     const Real d = S[t] - target[t];
+                    squares += static_cast<double>(d) * d;
                     switch (kind) {
                         case wst::loss::norm:
                         case wst::loss::sum_squares:
-                            acc += static_cast<double>(d) * d;
-                            out[t] = d;
+                            out[t] = w * d;
                             break;
                         case wst::loss::mse:
-                            acc += static_cast<double>(d) * d;
-                            out[t] = Real(2) * d / static_cast<Real>(count);
+                            out[t] = Real(2) * w * d / static_cast<Real>(count);
                             break;
                         case wst::loss::l1:
                             acc += std::abs(static_cast<double>(d));
-                            out[t] = static_cast<Real>((d > 0) - (d < 0));
+                            out[t] = w * static_cast<Real>((d > 0) - (d < 0));
                             break;
                     }
                 }
-                result.loss[b] += acc;
+                result.squared_error_by_order[b][order] += squares;
+                result.loss[b] += weights[order] * (kind == wst::loss::l1 ? acc : squares);
             };
         });
         for (std::size_t b = 0; b < B; ++b) {

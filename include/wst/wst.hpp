@@ -7,3 +7,5 @@
 #include "wst/npy.hpp"
 #include "wst/parameters.hpp"
 #include "wst/scattering1d.hpp"
+#include "wst/optimize.hpp"
+#include "wst/reconstruct.hpp"

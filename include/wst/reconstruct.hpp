@@ -1,0 +1,203 @@
+// Reconstruction from scattering coefficients: gradient descent from noise to
+// a signal whose scattering matches a target's, on any backend, with the
+// fused loss-and-gradient of Scattering1D and the optimizers of optimize.hpp.
+// A batch is B independent problems, one signal at a time.
+#pragma once
+
+#include "wst/backend/fftw_plan.hpp"
+#include "wst/error.hpp"
+#include "wst/optimize.hpp"
+#include "wst/scattering1d.hpp"
+
+#include <Eigen/Core>
+
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace wst {
+
+// How the search starts: Gaussian noise scaled so that its first-order
+// scattering has the target's energy; that noise filtered to follow the
+// target's first-order (spectral) envelope; or a signal given by the caller.
+enum class initialization { noise, envelope, given };
+
+// One line of the history, reported after every iteration.
+struct reconstruction_progress {
+    int iteration = 0;
+    int evaluations = 0;                              // gradient evaluations so far
+    double loss = 0;                                  // loss of the current point
+    double relative_error = 0;                        // ||S(y) - S*|| / ||S*||
+    std::array<double, 3> relative_error_by_order{};  // per order m (NaN past max_order)
+    double step = 0;                                  // learning rate or line-search step
+    double elapsed_seconds = 0;
+};
+
+struct reconstruction_options : optimizer_options {
+    wst::loss loss = wst::loss::norm;
+    order_weights weights = {1, 1, 1};
+    wst::initialization init = wst::initialization::noise;
+    unsigned seed = 0;
+    // Stopping, whichever comes first (a non-positive value disables a rule;
+    // max_evaluations is in optimizer_options).
+    int max_iterations = 200;
+    double target_error = 0;
+    double max_seconds = 0;
+    // Called after every iteration; returning false stops.
+    std::function<bool(const reconstruction_progress&)> on_iteration;
+};
+
+template <class Real>
+struct reconstruction_result {
+    Eigen::Array<Real, Eigen::Dynamic, 1> signal;  // the best point found
+    std::vector<reconstruction_progress> history;
+    reconstruction_progress final;                 // the best point's figures
+    std::string stop_reason;                       // iterations, evaluations, target_error, time or callback
+};
+
+namespace detail {
+
+// ||S*_m||^2 per order m of one target signal.
+template <class Backend, class Real>
+std::array<double, 3> norms_by_order(const Scattering1D<Backend, Real>& S, const scattering_array<Real>& target) {
+    std::array<double, 3> n{0, 0, 0};
+    const auto orders = S.meta().order;
+    for (std::size_t c = 0; c < target.channels(); ++c)
+        n[static_cast<std::size_t>(orders[c])] += target.channel(0, c).square().template cast<double>().sum();
+    return n;
+}
+
+// Relative errors from squared errors per order.
+inline void relative_errors(reconstruction_progress& p, const std::array<double, 3>& squared_error,
+                            const std::array<double, 3>& target_norm2, int max_order) {
+    double err = 0, norm = 0;
+    for (std::size_t m = 0; m < 3; ++m) {
+        const bool exists = static_cast<int>(m) <= max_order;
+        p.relative_error_by_order[m] =
+            exists ? std::sqrt(squared_error[m] / std::max(target_norm2[m], 1e-300)) : std::nan("");
+        if (exists) err += squared_error[m], norm += target_norm2[m];
+    }
+    p.relative_error = std::sqrt(err / std::max(norm, 1e-300));
+}
+
+// Starting point for one target signal (see initialization).
+template <class Backend, class Real>
+Eigen::VectorXd initial_point(const Scattering1D<Backend, Real>& S, const scattering_array<Real>& target,
+                              const reconstruction_options& o, unsigned seed) {
+    const auto N = static_cast<std::size_t>(S.shape());
+    std::mt19937_64 gen(seed);
+    std::normal_distribution<double> normal;
+    Eigen::VectorXd y(static_cast<Eigen::Index>(N));
+    for (auto& v : y) v = normal(gen);
+    auto transform = [&](const Eigen::VectorXd& v) { return S.scattering(v.transpose().cast<Real>().eval()); };
+    const std::size_t first = S.output_size_by_order()[1];
+    if (o.init == initialization::envelope) {
+        // Gain at frequency omega: sum over wavelets lambda of
+        // |psi_lambda(omega)|^2 S1_lambda(target) / S1_lambda(noise) (time
+        // means), normalized by sum |psi_lambda(omega)|^2.
+        const auto Sn = transform(y);
+        const auto& bank = S.filters();
+        const auto Np = static_cast<double>(S.N_padded());
+        fftw::plan<double> forward(fftw::plan<double>::kind::complex_forward, N),
+            backward(fftw::plan<double>::kind::complex_backward, N);
+        fftw::aligned_buffer<std::complex<double>> time(N), spectrum(N);
+        for (std::size_t i = 0; i < N; ++i) time.data()[i] = y[static_cast<Eigen::Index>(i)];
+        forward.c2c(time.data(), spectrum.data());
+        for (std::size_t k = 0; k < N; ++k) {
+            const double freq = static_cast<double>(std::min(k, N - k)) / static_cast<double>(N);
+            const auto bin = static_cast<std::size_t>(std::llround(freq * Np));
+            double num = 0, den = 1e-30;
+            for (std::size_t n1 = 0; n1 < first; ++n1) {
+                const double w = bank.psi1[n1].levels[0][bin] * bank.psi1[n1].levels[0][bin];
+                num += w * target.channel(0, 1 + n1).mean() / std::max<double>(Sn.channel(0, 1 + n1).mean(), 1e-30);
+                den += w;
+            }
+            spectrum.data()[k] *= num / den / static_cast<double>(N);
+        }
+        backward.c2c(spectrum.data(), time.data());
+        for (std::size_t i = 0; i < N; ++i) y[static_cast<Eigen::Index>(i)] = time.data()[i].real();
+    }
+    // Scattering is 1-homogeneous: scale so that the first-order coefficients
+    // carry the target's energy.
+    auto first_order_norm = [&](const scattering_array<Real>& a) {
+        double e = 0;
+        for (std::size_t c = 1; c <= first; ++c) e += a.channel(0, c).square().template cast<double>().sum();
+        return std::sqrt(e);
+    };
+    return y * (first_order_norm(target) / std::max(first_order_norm(transform(y)), 1e-300));
+}
+
+}  // namespace detail
+
+// Reconstructs, for each signal b of the target's batch, a signal whose
+// scattering matches target(b) (an array output of S). `initial` is used
+// with initialization::given (one row per signal, or one row for all).
+template <class Backend, class Real>
+std::vector<reconstruction_result<Real>> reconstruct(const Scattering1D<Backend, Real>& S,
+                                                     const scattering_array<Real>& target,
+                                                     const reconstruction_options& o,
+                                                     const signal_array<Real>& initial = {}) {
+    if (S.average() == averaging::mode::none)
+        detail::reject("T", 0, "reconstruction compares arrays of coefficients: use T >= 1 or global");
+    if (!(o.learning_rate > 0) || !std::isfinite(o.learning_rate))
+        detail::reject("learning_rate", o.learning_rate, "the learning rate must be finite and > 0");
+    if (o.max_iterations <= 0 && o.max_evaluations <= 0 && o.target_error <= 0 && o.max_seconds <= 0)
+        detail::reject("max_iterations", o.max_iterations, "give at least one stopping rule");
+    const auto N = static_cast<Eigen::Index>(S.shape());
+    if (o.init == initialization::given &&
+        (initial.cols() != N || (initial.rows() != 1 && initial.rows() != static_cast<Eigen::Index>(target.batch()))))
+        detail::reject("initial", std::to_string(initial.rows()) + " x " + std::to_string(initial.cols()),
+                       "one row of shape samples, or one per target signal");
+
+    std::vector<reconstruction_result<Real>> results;
+    for (std::size_t b = 0; b < target.batch(); ++b) {
+        scattering_array<Real> one(1, target.channels(), target.length());
+        std::copy(target.data() + b * one.size(), target.data() + (b + 1) * one.size(), one.data());
+        const Eigen::VectorXd y0 =
+            o.init == initialization::given
+                ? Eigen::VectorXd(initial.row(initial.rows() == 1 ? 0 : static_cast<Eigen::Index>(b)).transpose().template cast<double>().matrix())
+                : detail::initial_point(S, one, o, o.seed + static_cast<unsigned>(b));
+        const auto target_norm2 = detail::norms_by_order(S, one);
+        const auto start = std::chrono::steady_clock::now();
+        auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+
+        reconstruction_result<Real> r;
+        auto f = [&](const Eigen::VectorXd& y) {
+            const auto lg = S.loss_gradient(y.transpose().cast<Real>().eval(), one, o.loss, o.weights);
+            return evaluation{lg.loss[0], lg.gradient.row(0).transpose().template cast<double>().matrix(),
+                              lg.squared_error_by_order[0]};
+        };
+        auto after = [&](int iteration, int evaluations, const evaluation& current, double step) -> std::string {
+            reconstruction_progress p{iteration, evaluations, current.value, 0, {}, step, elapsed()};
+            detail::relative_errors(p, current.extra, target_norm2, S.max_order());
+            r.history.push_back(p);
+            if (o.on_iteration && !o.on_iteration(p)) return "callback";
+            if (o.max_iterations > 0 && iteration >= o.max_iterations) return "iterations";
+            if (o.target_error > 0 && p.relative_error <= o.target_error) return "target_error";
+            if (o.max_seconds > 0 && p.elapsed_seconds >= o.max_seconds) return "time";
+            return {};
+        };
+        const minimization m = minimize(f, y0, o, after);
+        r.signal = m.x.template cast<Real>().array();
+        r.stop_reason = m.stop_reason;
+        r.final = {m.iterations, m.evaluations, m.best.value, 0, {}, 0, elapsed()};
+        detail::relative_errors(r.final, m.best.extra, target_norm2, S.max_order());
+        results.push_back(std::move(r));
+    }
+    return results;
+}
+
+// Reconstructs signals from target signals x (B x N): target = S(x).
+template <class Backend, class Real, class Derived>
+std::vector<reconstruction_result<Real>> reconstruct_signals(const Scattering1D<Backend, Real>& S,
+                                                             const Eigen::DenseBase<Derived>& x,
+                                                             const reconstruction_options& o,
+                                                             const signal_array<Real>& initial = {}) {
+    return reconstruct(S, S.scattering(x), o, initial);
+}
+
+}  // namespace wst
