@@ -6,6 +6,7 @@
 
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 #include <stdexcept>
@@ -28,7 +29,7 @@ struct plot_labels {
 
 inline std::string preamble(const std::string& png, const plot_labels& l) {
     std::ostringstream s;
-    s << "set terminal pngcairo size 1000,420 font 'sans,10'\nset output '" << png << "'\n"
+    s << "set terminal pngcairo noenhanced size 1000,420 font 'sans,10'\nset output '" << png << "'\n"
       << "set title '" << l.title << "'\nset xlabel '" << l.xlabel << "'\nset ylabel '" << l.ylabel << "'\n";
     return s.str();
 }
@@ -38,7 +39,9 @@ inline void line_plot(const std::string& png, const plot_labels& labels, const s
                       const std::vector<std::string>& names, const std::string& extra = "") {
     write_atomically(png, [&](const std::string& tmp) {
         std::ostringstream s;
-        s << preamble(tmp, labels) << extra << "set key top right\n";
+        std::size_t longest = 1;
+        for (const auto& c : curves) longest = std::max(longest, c.size());
+        s << preamble(tmp, labels) << extra << "set key top right\nset xrange [0:" << longest - 1 << "]\n";
         for (std::size_t c = 0; c < curves.size(); ++c) {
             s << "$d" << c << " << EOD\n";
             for (std::size_t i = 0; i < curves[c].size(); ++i) s << i << ' ' << curves[c][i] << '\n';

@@ -1,0 +1,135 @@
+"""wst-reconstruct and the reconstruction examples from outside: outputs,
+summary.json, and a table of bad inputs that must leave no file.
+
+Usage: python3 test_wst_reconstruct.py WST_RECONSTRUCT RECONSTRUCT_COSINE RECONSTRUCT_HARMONIC
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import wave
+
+import numpy as np
+
+tool, cosine, harmonic = (os.path.abspath(a) for a in sys.argv[1:4])
+passed = failed = 0
+outputs = ["original.npy", "original.wav", "reconstruction.npy", "reconstruction.wav", "loss.csv", "summary.json",
+           "original.png", "reconstruction.png", "loss.png", "spectrogram_original.png",
+           "spectrogram_reconstruction.png"]
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAILED:", what)
+
+
+def float_wav_info(path):
+    """Sample rate and frame count of a mono 32-bit float WAV (the stdlib wave module reads PCM only)."""
+    data = open(path, "rb").read()
+    assert data[:4] == b"RIFF" and data[8:12] == b"WAVE"
+    pos, rate, frames = 12, None, None
+    while pos + 8 <= len(data):
+        cid, size = data[pos:pos + 4], int.from_bytes(data[pos + 4:pos + 8], "little")
+        if cid == b"fmt ":
+            assert int.from_bytes(data[pos + 8:pos + 10], "little") == 3  # IEEE float
+            rate = int.from_bytes(data[pos + 12:pos + 16], "little")
+        if cid == b"data":
+            frames = size // 4
+        pos += 8 + size + (size & 1)
+    return rate, frames
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    # A stereo WAV of two tones, mixed to mono, L-BFGS for 30 evaluations.
+    t = np.arange(2048)
+    stereo = np.stack([np.sin(0.07 * t), np.sin(0.21 * t)], axis=1) * np.hanning(2048)[:, None] * 0.5
+    with wave.open(os.path.join(tmp, "in.wav"), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(11025)
+        w.writeframes(np.round(stereo * 32767).astype("<i2").tobytes())
+    out = os.path.join(tmp, "out")
+    r = subprocess.run([tool, os.path.join(tmp, "in.wav"), out, "--J", "6", "--Q", "4", "--evals", "30"],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, "wav run exits 0 (" + r.stderr.strip()[-200:] + ")")
+    check(all(os.path.exists(os.path.join(out, f)) for f in outputs), "every output file exists")
+    s = json.load(open(os.path.join(out, "summary.json")))
+    for key in ["relative_error", "relative_error_by_order", "iterations", "gradient_evaluations", "wall_seconds",
+                "optimizer", "transform"]:
+        check(key in s, "summary.json has " + key)
+    check(s["optimizer"] == "lbfgs" and s["gradient_evaluations"] <= 30, "default optimizer and budget")
+    check(s["transform"]["J"] == 6 and s["transform"]["Q"] == [4, 1], "transform parameters")
+    check(s["relative_error"] < 0.5, "the error decreased from the start (%g)" % s["relative_error"])
+    y = np.load(os.path.join(out, "reconstruction.npy"))
+    check(y.shape == (2048,) and np.isfinite(y).all(), "reconstruction.npy is (N,)")
+    rate, frames = float_wav_info(os.path.join(out, "reconstruction.wav"))
+    check(rate == 11025 and frames == 2048, "wav at the input's sample rate")
+    history = np.loadtxt(os.path.join(out, "loss.csv"), delimiter=",", skiprows=1)
+    check(history.shape[1] == 9 and history[-1, 1] <= 30, "loss.csv columns")
+    check(not r.stdout.count("\r"), "no progress bar when not on a terminal")
+
+    # Every optimizer runs from .npy input.
+    np.save(os.path.join(tmp, "x.npy"), stereo[:, 0])
+    for opt in ["bold-driver", "momentum", "sgd", "adam", "lbfgs"]:
+        r = subprocess.run([tool, os.path.join(tmp, "x.npy"), os.path.join(tmp, opt), "--J", "5", "--Q", "2",
+                            "--optimizer", opt, "--iterations", "5", "--evals", "0", "--precision", "double",
+                            "--init", "envelope", "--seed", "3"], capture_output=True, text=True)
+        check(r.returncode == 0, opt + ": exit 0 (" + r.stderr.strip()[-200:] + ")")
+        check(json.load(open(os.path.join(tmp, opt, "summary.json")))["iterations"] == 5, opt + ": 5 iterations")
+
+    # The cosine example runs and approaches its target.
+    r = subprocess.run([cosine, os.path.join(tmp, "cosine")], capture_output=True, text=True)
+    check(r.returncode == 0 and os.path.exists(os.path.join(tmp, "cosine", "loss.png")), "reconstruct_cosine runs")
+    h = np.loadtxt(os.path.join(tmp, "cosine", "loss.csv"), delimiter=",", skiprows=1)
+    check(h[-1, 2] < 0.2 * h[0, 2], "cosine: mse cut by 5x in 100 iterations (%g -> %g)" % (h[0, 2], h[-1, 2]))
+
+    # The harmonic example reaches the quality goal of the bold driver: a
+    # relative scattering error of at most 0.10 in 200 iterations.
+    r = subprocess.run([harmonic, os.path.join(tmp, "harmonic")], capture_output=True, text=True)
+    h = np.loadtxt(os.path.join(tmp, "harmonic", "loss.csv"), delimiter=",", skiprows=1)
+    check(r.returncode == 0 and h[-1, 0] == 200, "reconstruct_harmonic runs 200 iterations")
+    check(h[:, 3].min() <= 0.10, "harmonic: relative error %g <= 0.10" % h[:, 3].min())
+
+    # Bad input: non-zero exit, one line on stderr, no output folder content.
+    good = os.path.join(tmp, "x.npy")
+    np.save(os.path.join(tmp, "two.npy"), np.zeros((2, 64)))
+    open(os.path.join(tmp, "junk.wav"), "wb").write(os.urandom(500))
+    bad = [
+        (["missing.npy", "o", "--J", "4"], "missing input"),
+        (["junk.wav", "o", "--J", "4"], "random bytes as audio"),
+        (["two.npy", "o", "--J", "4"], "two signals"),
+        ([good, "o"], "missing J"),
+        ([good, "o", "--J", "0"], "J = 0"),
+        ([good, "o", "--J", "30"], "J too large"),
+        ([good, "o", "--J", "4", "--Q", "0"], "Q = 0"),
+        ([good, "o", "--J", "4", "--T", "0"], "T = 0"),
+        ([good, "o", "--J", "4", "--optimizer", "newton"], "unknown optimizer"),
+        ([good, "o", "--J", "4", "--loss", "l3"], "unknown loss"),
+        ([good, "o", "--J", "4", "--lr", "-1", "--optimizer", "sgd"], "negative lr"),
+        ([good, "o", "--J", "4", "--evals", "0"], "no stopping rule"),
+        ([good, "o", "--J", "4", "--max-order", "3"], "max order 3"),
+        ([good, "o", "--J", "x"], "non-numeric J"),
+        ([good, "o", "--J", "4", "--frobnicate"], "unknown option"),
+    ]
+    for args, what in bad:
+        r = subprocess.run([tool, *args], capture_output=True, text=True, cwd=tmp)
+        lines = r.stderr.strip().splitlines()
+        check(r.returncode != 0, what + ": non-zero exit")
+        check(len(lines) == 1 and lines[0].startswith("wst-reconstruct: "), what + ": one-line message, got " + repr(r.stderr))
+        check(not os.path.exists(os.path.join(tmp, "o")) or not os.listdir(os.path.join(tmp, "o")), what + ": no output")
+    # The input inside OUTDIR under an output's name is refused.
+    os.makedirs(os.path.join(tmp, "inside"), exist_ok=True)
+    np.save(os.path.join(tmp, "inside", "original.npy"), stereo[:, 0])
+    before = open(os.path.join(tmp, "inside", "original.npy"), "rb").read()
+    r = subprocess.run([tool, os.path.join(tmp, "inside", "original.npy"), os.path.join(tmp, "inside"), "--J", "4"],
+                       capture_output=True, text=True)
+    check(r.returncode != 0 and "refusing" in r.stderr, "refuses to overwrite its input")
+    check(open(os.path.join(tmp, "inside", "original.npy"), "rb").read() == before, "input unchanged")
+
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
