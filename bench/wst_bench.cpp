@@ -1,5 +1,5 @@
 // wst-bench: forward, backward and fused loss-and-gradient timings, named
-// <op>/<config>/<precision>/t<threads>, e.g. forward/speech/float/t1.
+// <op>/<config>/<precision>/t<threads>, e.g. forward/speech/float/t2.
 //   wst-bench --benchmark_filter='forward/.*/float'
 #include "configurations.hpp"
 
@@ -16,8 +16,8 @@ using fftw = wst::backend::fftw;
 // (outside the timed region).
 template <class Real>
 struct fixture {
-    explicit fixture(const bench::configuration& c)
-        : S(c.params()),
+    fixture(const bench::configuration& c, int threads)
+        : S(c.params(), {.threads = threads}),
           x(bench::noise<Real>(c.B, c.N, 1)),
           target(S.scattering(bench::noise<Real>(c.B, c.N, 2))),
           cotangent(S.scattering(bench::noise<Real>(c.B, c.N, 3))) {}
@@ -28,20 +28,20 @@ struct fixture {
 };
 
 template <class Real>
-fixture<Real>& get(const bench::configuration& c) {
-    static std::map<std::string, std::unique_ptr<fixture<Real>>> cache;
-    auto& f = cache[c.name];
-    if (!f) f = std::make_unique<fixture<Real>>(c);
+fixture<Real>& get(const bench::configuration& c, int threads) {
+    static std::map<std::pair<std::string, int>, std::unique_ptr<fixture<Real>>> cache;
+    auto& f = cache[{c.name, threads}];
+    if (!f) f = std::make_unique<fixture<Real>>(c, threads);
     return *f;
 }
 
 template <class Real>
-void register_all(const bench::configuration& c, const std::string& precision) {
-    const std::string suffix = "/" + c.name + "/" + precision + "/t1";
+void register_all(const bench::configuration& c, const std::string& precision, int threads) {
+    const std::string suffix = "/" + c.name + "/" + precision + "/t" + std::to_string(threads);
     auto add = [&](const std::string& op, auto body) {
         benchmark::RegisterBenchmark((op + suffix).c_str(),
-                                     [c, body](benchmark::State& state) {
-                                         auto& f = get<Real>(c);
+                                     [c, body, threads](benchmark::State& state) {
+                                         auto& f = get<Real>(c, threads);
                                          for (auto _ : state) body(f);
                                          state.counters["signals"] = static_cast<double>(c.B);
                                      })
@@ -62,10 +62,11 @@ void register_all(const bench::configuration& c, const std::string& precision) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    for (const auto& c : bench::configurations()) {
-        register_all<float>(c, "float");
-        register_all<double>(c, "double");
-    }
+    for (int threads : {1, 2})
+        for (const auto& c : bench::configurations()) {
+            register_all<float>(c, "float", threads);
+            register_all<double>(c, "double", threads);
+        }
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::RunSpecifiedBenchmarks();

@@ -163,3 +163,35 @@ TEST_CASE("a const transform can be shared by threads", "[invariants]") {
     for (auto& t : threads) t.join();
     for (int v : ok) CHECK(v == 1);
 }
+
+TEST_CASE("results do not depend on the number of threads, bit for bit", "[invariants][threads]") {
+    const wst::scattering1d_params p{.J = 6, .shape = 1000, .Q = {8, 2}, .T = 128, .stride = 16};
+    const Scattering1D<fftw, double> one(p);
+    const auto x = noise(3, 1000, 21);
+    const auto target = one.scattering(noise(3, 1000, 22));
+    const auto S1 = one.scattering(x);
+    wst::scattering_array<double> first(1, S1.channels(), S1.length());
+    std::copy(S1.data(), S1.data() + first.size(), first.data());
+    const auto G1 = one.backward(x, target);
+    const auto L1 = one.loss_gradient(x, target, wst::loss::norm);
+    for (int threads : {2, 3, 5}) {
+        INFO(threads << " threads");
+        const Scattering1D<fftw, double> many(p, {.threads = threads});
+        // 3 signals: over the batch for 2 and 3 threads, over subtrees for 5.
+        const auto S = many.scattering(x);
+        const auto G = many.backward(x, target);
+        const auto L = many.loss_gradient(x, target, wst::loss::norm);
+        CHECK(std::equal(S.data(), S.data() + S.size(), S1.data()));
+        CHECK((G == G1).all());
+        CHECK((L.gradient == L1.gradient).all());
+        CHECK(L.loss == L1.loss);
+        // One signal always goes over the subtrees.
+        const auto r1 = one.loss_gradient(x.row(1), first, wst::loss::mse);
+        const auto r = many.loss_gradient(x.row(1), first, wst::loss::mse);
+        CHECK((r.gradient == r1.gradient).all());
+        CHECK(r.loss == r1.loss);
+    }
+    const wst::execution zero{.threads = 0};
+    auto build = [&] { return Scattering1D<fftw, double>(p, zero); };
+    CHECK_THROWS_WITH(build(), Catch::Matchers::Contains("threads = 0"));
+}

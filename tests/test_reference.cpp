@@ -127,7 +127,7 @@ TEST_CASE("float output within 1e-5 max|S| of Kymatio", "[reference]") {
 
 TEST_CASE("Kymatio's border warning is reported, not printed", "[reference]") {
     std::vector<wst::warning> seen;
-    const Scattering1D<fftw, double> S(ref::params("tiny"), [&](const wst::warning& w) { seen.push_back(w); });
+    const Scattering1D<fftw, double> S(ref::params("tiny"), {}, [&](const wst::warning& w) { seen.push_back(w); });
     REQUIRE(S.warnings().size() == 1);
     CHECK(S.warnings()[0].code == "border_effects");
     CHECK(S.warnings()[0].message == "Signal support is too small to avoid border effects");

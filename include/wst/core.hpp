@@ -6,7 +6,13 @@
 // each convolution a product in the Fourier domain followed by the largest
 // subsampling that does not alias (at most the stride 2^log2_stride when
 // averaging locally). A workspace supplies the buffers and the primitives
-// pad, rfft, ifft, irfft, filter_subsample, modulus, unpad and sum.
+// pad, rfft, ifft, irfft, filter_subsample, modulus, unpad and sum, and
+// their adjoints.
+//
+// The tree is split at its root: the root (padding, the spectrum of x and
+// order 0) and one subtree per first-order wavelet n1 (its order-1 channel
+// and all its order-2 channels). Subtrees only read the root's spectrum, so
+// a frontend may run them on several threads, each in its own workspace.
 #pragma once
 
 #include "wst/filter_bank.hpp"
@@ -26,332 +32,309 @@ struct channel_destination {
     std::size_t batch_stride;
 };
 
-// Forward scattering of B signals x (B x N, backend memory) into `out`, one
-// destination per channel in Kymatio's order: order 0, order 1 by n1, order 2
-// by (n1, n2). `bank` gives the j of each wavelet; its levels must include
-// every level the tree uses.
+// Buffers of a workspace by role. The root uses x_pad, u0_hat, grad_u0_hat
+// and grad_x_pad; a subtree uses the others (grad_u0_part receives its share
+// of the root's gradient), so one workspace can hold both.
+enum real_slot : std::size_t { x_pad = 0, u1, u2, tmp, values, grad_values, grad_x_pad, grad_u1, grad_u2 };
+enum complex_slot : std::size_t {
+    u0_hat = 0, grad_u0_hat, product, z1, u1_hat, grad_u1_hat, z2, u2_hat, grad_u2_hat, grad_u0_part
+};
+
+// One walk of the tree for B signals in workspace w. `bank` gives the j of
+// each wavelet (the workspace's context holds the filters, with every level
+// the tree reads); channels are numbered in Kymatio's order: order 0, order 1
+// by n1, order 2 by (n1, n2).
 template <class Workspace, class Real>
-void forward(Workspace& w, const scattering1d_geometry& g, const filter_bank& bank, int max_order, const Real* x,
-             std::size_t B, const std::vector<channel_destination<Real>>& out) {
-    const auto& ctx = w.ctx();
-    const std::size_t N_padded = static_cast<std::size_t>(g.N_padded);
-    const bool average_local = g.average == averaging::mode::local;
-    const int log2_stride = g.log2_stride;
+class tree {
+public:
+    using complex_type = typename Workspace::complex_type;
 
-    Real* x_pad = w.real_buffer(0);
-    Real* u1 = w.real_buffer(1);
-    Real* u2 = w.real_buffer(2);
-    Real* s = w.real_buffer(3);
-    auto* u0_hat = w.complex_buffer(0);
-    auto* u1_hat = w.complex_buffer(1);
-    auto* product = w.complex_buffer(2);
-    auto* spectrum = w.complex_buffer(3);
-
-    // Channel `c` from coefficients of n samples at subsampling `level`:
-    // unpadded to the signal's support, or summed over time (global).
-    auto emit = [&](std::size_t c, const Real* coef, std::size_t n, int level) {
-        const auto& d = out[c];
-        if (g.average == averaging::mode::global) {
-            w.sum(coef, B, n, d.data, d.batch_stride);
-        } else {
-            const auto l = static_cast<std::size_t>(level);
-            w.unpad(coef, B, n, static_cast<std::size_t>(g.ind_start[l]), static_cast<std::size_t>(g.ind_end[l]),
-                    d.data, d.batch_stride);
-        }
-    };
-    // Channel `c` = (signal of spectrum u_hat, n bins at level k) * phi,
-    // subsampled to the stride.
-    auto average = [&](std::size_t c, const auto* u_hat, std::size_t n, int k) {
-        const int k_J = std::max(log2_stride - k, 0);
-        w.filter_subsample(u_hat, ctx.phi(k), B, n, std::size_t{1} << k_J, product);
-        w.irfft(product, s, B, n >> k_J);
-        emit(c, s, n >> k_J, k + k_J);
-    };
-
-    w.pad(x, B, static_cast<std::size_t>(g.N), static_cast<std::size_t>(g.pad_left), N_padded, x_pad);
-    w.rfft(x_pad, u0_hat, B, N_padded);
-    if (average_local)
-        average(0, u0_hat, N_padded, 0);
-    else
-        emit(0, x_pad, N_padded, 0);
-
-    std::size_t second_order_channel = 1 + bank.psi1.size();
-    for (std::size_t n1 = 0; n1 < bank.psi1.size(); ++n1) {
-        const int j1 = bank.psi1[n1].j;
-        const int k1 = average_local ? std::min(j1, log2_stride) : j1;
-        const std::size_t len1 = N_padded >> k1;
-        w.filter_subsample(u0_hat, ctx.psi1(n1, 0), B, N_padded, std::size_t{1} << k1, product);
-        w.ifft(product, spectrum, B, len1);
-        w.modulus(spectrum, u1, B, len1);
-        if (average_local || max_order > 1) w.rfft(u1, u1_hat, B, len1);
-        if (average_local)
-            average(1 + n1, u1_hat, len1, k1);
-        else
-            emit(1 + n1, u1, len1, k1);
-        if (max_order < 2) continue;
-
-        for (std::size_t n2 = 0; n2 < bank.psi2.size(); ++n2) {
-            const int j2 = bank.psi2[n2].j;
-            if (j2 <= j1) continue;
-            const int sub2 = average_local ? std::min(j2, log2_stride) : j2;
-            const int k2 = std::max(sub2 - k1, 0);
-            const std::size_t len2 = len1 >> k2;
-            w.filter_subsample(u1_hat, ctx.psi2(n2, k1), B, len1, std::size_t{1} << k2, product);
-            w.ifft(product, spectrum, B, len2);
-            w.modulus(spectrum, u2, B, len2);
-            if (average_local) {
-                w.rfft(u2, spectrum, B, len2);
-                average(second_order_channel++, spectrum, len2, k1 + k2);
-            } else {
-                emit(second_order_channel++, u2, len2, k1 + k2);
-            }
+    tree(Workspace& w, const scattering1d_geometry& g, const filter_bank& bank, int max_order, std::size_t B)
+        : w_(w), g_(g), bank_(bank), max_order_(max_order), B_(B), N_padded_(static_cast<std::size_t>(g.N_padded)),
+          local_(g.average == averaging::mode::local) {
+        std::size_t c = 1 + bank.psi1.size();
+        for (const auto& psi1 : bank.psi1) {
+            first_second_order_channel_.push_back(c);
+            if (max_order > 1)
+                for (const auto& psi2 : bank.psi2) c += psi2.j > psi1.j ? 1 : 0;
         }
     }
-}
 
-// Forward mode: the directional derivative dS = J(x) v of every channel
-// along v (B x N), written like forward()'s output. Every step is linear in
-// the signal except the modulus, whose tangent is Re(conj(z) dz) / |z|. It
-// gives an independent check of vjp(): <J v, g> = <v, J^T g>.
-template <class Workspace, class Real>
-void jvp(Workspace& w, const scattering1d_geometry& g, const filter_bank& bank, int max_order, const Real* x,
-         const Real* v, std::size_t B, const std::vector<channel_destination<Real>>& out) {
-    const auto& ctx = w.ctx();
-    const std::size_t N_padded = static_cast<std::size_t>(g.N_padded);
-    const bool average_local = g.average == averaging::mode::local;
-    const int log2_stride = g.log2_stride;
+    std::size_t subtrees() const { return bank_.psi1.size(); }
+    std::size_t spectrum_size() const { return B_ * N_padded_; }
+    // The root's spectrum of x, and the cotangent of that spectrum.
+    const complex_type* spectrum() { return c(u0_hat); }
+    complex_type* gradient_of_spectrum() { return c(grad_u0_hat); }
+    // Where a subtree's share of that cotangent is collected (zeroed here).
+    complex_type* subtree_gradient() {
+        w_.zero(c(grad_u0_part), spectrum_size());
+        return c(grad_u0_part);
+    }
 
-    Real* x_pad = w.real_buffer(0);
-    Real* dx_pad = w.real_buffer(1);
-    Real* u1 = w.real_buffer(2);
-    Real* du1 = w.real_buffer(3);
-    Real* u2 = w.real_buffer(4);
-    Real* du2 = w.real_buffer(5);
-    Real* tmp = w.real_buffer(6);
-    auto* u0_hat = w.complex_buffer(0);
-    auto* du0_hat = w.complex_buffer(1);
-    auto* product = w.complex_buffer(2);
-    auto* z1 = w.complex_buffer(3);
-    auto* dz1 = w.complex_buffer(4);
-    auto* u1_hat = w.complex_buffer(5);
-    auto* du1_hat = w.complex_buffer(6);
-    auto* z2 = w.complex_buffer(7);
-    auto* dz2 = w.complex_buffer(8);
+    // --- forward -------------------------------------------------------------
 
-    auto emit = [&](std::size_t c, const Real* coef, std::size_t n, int level) {
-        const auto& d = out[c];
-        if (g.average == averaging::mode::global) {
-            w.sum(coef, B, n, d.data, d.batch_stride);
-        } else {
-            const auto l = static_cast<std::size_t>(level);
-            w.unpad(coef, B, n, static_cast<std::size_t>(g.ind_start[l]), static_cast<std::size_t>(g.ind_end[l]),
-                    d.data, d.batch_stride);
-        }
-    };
-    auto average = [&](std::size_t c, const auto* du_hat, std::size_t n, int k) {
-        const int k_J = std::max(log2_stride - k, 0);
-        w.filter_subsample(du_hat, ctx.phi(k), B, n, std::size_t{1} << k_J, product);
-        w.irfft(product, tmp, B, n >> k_J);
-        emit(c, tmp, n >> k_J, k + k_J);
-    };
-    // z = ifft(subsample(u_hat * psi)) and its tangent dz along du_hat.
-    auto wavelet = [&](const auto* u_hat, const auto* du_hat, const Real* psi, std::size_t n, std::size_t periods,
-                       auto* z, auto* dz) {
-        w.filter_subsample(u_hat, psi, B, n, periods, product);
-        w.ifft(product, z, B, n / periods);
-        w.filter_subsample(du_hat, psi, B, n, periods, product);
-        w.ifft(product, dz, B, n / periods);
-    };
-
-    w.pad(x, B, static_cast<std::size_t>(g.N), static_cast<std::size_t>(g.pad_left), N_padded, x_pad);
-    w.pad(v, B, static_cast<std::size_t>(g.N), static_cast<std::size_t>(g.pad_left), N_padded, dx_pad);
-    w.rfft(x_pad, u0_hat, B, N_padded);
-    w.rfft(dx_pad, du0_hat, B, N_padded);
-    if (average_local)
-        average(0, du0_hat, N_padded, 0);
-    else
-        emit(0, dx_pad, N_padded, 0);
-
-    std::size_t second_order_channel = 1 + bank.psi1.size();
-    for (std::size_t n1 = 0; n1 < bank.psi1.size(); ++n1) {
-        const int j1 = bank.psi1[n1].j;
-        const int k1 = average_local ? std::min(j1, log2_stride) : j1;
-        const std::size_t len1 = N_padded >> k1;
-        wavelet(u0_hat, du0_hat, ctx.psi1(n1, 0), N_padded, std::size_t{1} << k1, z1, dz1);
-        w.modulus(z1, u1, B, len1);
-        w.modulus_tangent(z1, dz1, du1, B, len1);
-        if (average_local || max_order > 1) {
-            w.rfft(u1, u1_hat, B, len1);
-            w.rfft(du1, du1_hat, B, len1);
-        }
-        if (average_local)
-            average(1 + n1, du1_hat, len1, k1);
+    // Pads x, takes its spectrum, writes channel 0.
+    void forward_root(const Real* x, const std::vector<channel_destination<Real>>& out) {
+        w_.pad(x, B_, N(), pad_left(), N_padded_, r(x_pad));
+        w_.rfft(r(x_pad), c(u0_hat), B_, N_padded_);
+        if (local_)
+            write(out[0], average(c(u0_hat), N_padded_, 0));
         else
-            emit(1 + n1, du1, len1, k1);
+            write(out[0], {r(x_pad), N_padded_, 0});
+    }
 
-        for (std::size_t n2 = 0; max_order > 1 && n2 < bank.psi2.size(); ++n2) {
-            const int j2 = bank.psi2[n2].j;
-            if (j2 <= j1) continue;
-            const int sub2 = average_local ? std::min(j2, log2_stride) : j2;
-            const int k2 = std::max(sub2 - k1, 0);
-            const std::size_t len2 = len1 >> k2;
-            wavelet(u1_hat, du1_hat, ctx.psi2(n2, k1), len1, std::size_t{1} << k2, z2, dz2);
-            w.modulus(z2, u2, B, len2);
-            w.modulus_tangent(z2, dz2, du2, B, len2);
-            if (average_local) {
-                w.rfft(du2, dz2, B, len2);
-                average(second_order_channel++, dz2, len2, k1 + k2);
+    // Channels of first-order wavelet n1, from the root's spectrum u0.
+    void forward_subtree(std::size_t n1, const complex_type* u0, const std::vector<channel_destination<Real>>& out) {
+        const auto [k1, len1] = first_order(n1, u0, r(u1));
+        if (local_)
+            write(out[1 + n1], average(c(u1_hat), len1, k1));
+        else
+            write(out[1 + n1], {r(u1), len1, k1});
+        std::size_t channel = first_second_order_channel_[n1];
+        for_second_order(n1, [&](std::size_t n2, int k2) {
+            const std::size_t len2 = second_order(n2, k1, len1, k2);
+            if (local_) {
+                w_.rfft(r(u2), c(u2_hat), B_, len2);
+                write(out[channel++], average(c(u2_hat), len2, k1 + k2));
             } else {
-                emit(second_order_channel++, du2, len2, k1 + k2);
+                write(out[channel++], {r(u2), len2, k1 + k2});
             }
+        });
+    }
+
+    // --- forward mode ------------------------------------------------------------
+    // dS = J(x) v for every channel along v: every step is linear in the signal
+    // except the modulus, whose tangent is Re(conj(z) dz) / |z|. The tangents
+    // live in the buffers the reverse mode uses for cotangents.
+    void jvp(const Real* x, const Real* v, const std::vector<channel_destination<Real>>& out) {
+        w_.pad(x, B_, N(), pad_left(), N_padded_, r(x_pad));
+        w_.pad(v, B_, N(), pad_left(), N_padded_, r(grad_x_pad));
+        w_.rfft(r(x_pad), c(u0_hat), B_, N_padded_);
+        w_.rfft(r(grad_x_pad), c(grad_u0_hat), B_, N_padded_);
+        if (local_)
+            write(out[0], average(c(grad_u0_hat), N_padded_, 0));
+        else
+            write(out[0], {r(grad_x_pad), N_padded_, 0});
+        for (std::size_t n1 = 0; n1 < subtrees(); ++n1) {
+            const int k1 = subsampling1(n1);
+            const std::size_t len1 = N_padded_ >> k1;
+            wavelet(c(u0_hat), c(grad_u0_hat), ctx().psi1(n1, 0), N_padded_, k1, c(z1), c(grad_u1_hat));
+            w_.modulus(c(z1), r(u1), B_, len1);
+            w_.modulus_tangent(c(z1), c(grad_u1_hat), r(grad_u1), B_, len1);
+            if (local_ || max_order_ > 1) {
+                w_.rfft(r(u1), c(u1_hat), B_, len1);
+                w_.rfft(r(grad_u1), c(grad_u2_hat), B_, len1);  // du1_hat
+            }
+            if (local_)
+                write(out[1 + n1], average(c(grad_u2_hat), len1, k1));
+            else
+                write(out[1 + n1], {r(grad_u1), len1, k1});
+            std::size_t channel = first_second_order_channel_[n1];
+            for_second_order(n1, [&](std::size_t n2, int k2) {
+                const std::size_t len2 = len1 >> k2;
+                wavelet(c(u1_hat), c(grad_u2_hat), ctx().psi2(n2, k1), len1, k2, c(z2), c(grad_u1_hat));
+                w_.modulus_tangent(c(z2), c(grad_u1_hat), r(grad_u2), B_, len2);
+                if (local_) {
+                    w_.rfft(r(grad_u2), c(u2_hat), B_, len2);
+                    write(out[channel++], average(c(u2_hat), len2, k1 + k2));
+                } else {
+                    write(out[channel++], {r(grad_u2), len2, k1 + k2});
+                }
+            });
         }
     }
-}
 
-// Reverse mode: the gradient g_x (B x N, backend memory) of
-//   sum_c <S_c(x), G_c>
-// where the cotangent G_c of each channel is asked for once its coefficients
-// are known: cotangent(c, S_c, L, G_c) receives S_c (B rows of L values,
-// stride L) and writes G_c in the same layout. Knowing S_c lets a loss build
-// its own cotangent (see Scattering1D::loss_gradient); with with_values
-// false, S_c is not computed and the callback receives nullptr.
-//
-// Each step of forward() is followed backwards by its adjoint: unpad and
-// sum by zero-filling and broadcasting, the Fourier product-and-subsample by
-// spreading over the periods, ifft by fft / n, rfft by the real part of the
-// unnormalized inverse DFT, the modulus by z / |z|, the reflection padding
-// by folding back. The tree is walked one first-order path at a time: the
-// forward and backward of that path's subtree run in one go, so the memory
-// does not grow with the number of paths.
-template <class Workspace, class Real, class Cotangent>
-void vjp(Workspace& w, const scattering1d_geometry& g, const filter_bank& bank, int max_order, const Real* x,
-         std::size_t B, bool with_values, Cotangent&& cotangent, Real* grad_x) {
-    const auto& ctx = w.ctx();
-    const std::size_t N_padded = static_cast<std::size_t>(g.N_padded);
-    const bool average_local = g.average == averaging::mode::local;
-    const int log2_stride = g.log2_stride;
+    // --- reverse mode ------------------------------------------------------------
+    // The gradient of sum_c <S_c(x), G_c>, where the cotangent G_c of a channel
+    // is asked for once its coefficients are known: cotangent(c, S_c, L, G_c)
+    // receives S_c (B rows of L values, stride L; nullptr when with_values is
+    // false) and writes G_c in the same layout. Each step of the forward pass
+    // is followed backwards by its adjoint: unpad and sum by zero-filling and
+    // broadcasting, the Fourier product-and-subsample by spreading over the
+    // periods, ifft by fft / n, rfft by the real part of the unnormalized
+    // inverse DFT, the modulus by z / |z| (0 at 0), the padding by folding back.
 
-    Real* x_pad = w.real_buffer(0);
-    Real* u1 = w.real_buffer(1);
-    Real* u2 = w.real_buffer(2);
-    Real* tmp = w.real_buffer(3);
-    Real* values = w.real_buffer(4);
-    Real* grad_values = w.real_buffer(5);
-    Real* grad_x_pad = w.real_buffer(6);
-    Real* grad_u1 = w.real_buffer(7);
-    Real* grad_u2 = w.real_buffer(8);
-    auto* u0_hat = w.complex_buffer(0);
-    auto* grad_u0_hat = w.complex_buffer(1);
-    auto* product = w.complex_buffer(2);
-    auto* z1 = w.complex_buffer(3);
-    auto* u1_hat = w.complex_buffer(4);
-    auto* grad_u1_hat = w.complex_buffer(5);
-    auto* z2 = w.complex_buffer(6);
-    auto* u2_hat = w.complex_buffer(7);
-    auto* grad_u2_hat = w.complex_buffer(8);
-
-    auto output_length = [&](int level) -> std::size_t {
-        if (g.average == averaging::mode::global) return 1;
-        const auto l = static_cast<std::size_t>(level);
-        return static_cast<std::size_t>(g.ind_end[l] - g.ind_start[l]);
-    };
-    // Channel c from coefficients `coef` (n samples at subsampling `level`):
-    // its values, their cotangent, and the cotangent of coef written to
-    // grad_coef (n samples).
-    auto emit = [&](std::size_t c, const Real* coef, std::size_t n, int level, Real* grad_coef) {
-        const std::size_t L = output_length(level);
-        const auto l = static_cast<std::size_t>(level);
-        if (with_values && g.average == averaging::mode::global)
-            w.sum(coef, B, n, values, L);
-        else if (with_values)
-            w.unpad(coef, B, n, static_cast<std::size_t>(g.ind_start[l]), static_cast<std::size_t>(g.ind_end[l]), values, L);
-        cotangent(c, with_values ? static_cast<const Real*>(values) : nullptr, L, grad_values);
-        if (g.average == averaging::mode::global)
-            w.sum_adjoint(grad_values, L, B, n, grad_coef);
+    // Root, first half: pads, takes the spectrum, channel 0 and its cotangent.
+    template <class Cotangent>
+    void vjp_root(const Real* x, bool with_values, Cotangent&& cotangent) {
+        w_.pad(x, B_, N(), pad_left(), N_padded_, r(x_pad));
+        w_.rfft(r(x_pad), c(u0_hat), B_, N_padded_);
+        w_.zero(c(grad_u0_hat), B_ * N_padded_);
+        w_.zero(r(grad_x_pad), B_ * N_padded_);
+        if (local_)
+            average_backward(0, c(u0_hat), N_padded_, 0, with_values, cotangent, c(grad_u0_hat));
         else
-            w.unpad_adjoint(grad_values, L, B, static_cast<std::size_t>(g.ind_start[l]),
-                            static_cast<std::size_t>(g.ind_end[l]), n, grad_coef);
-    };
-    // Channel c = (signal of spectrum u_hat, n bins at level k) * phi, and
-    // the cotangent of u_hat added to grad_u_hat.
-    auto average = [&](std::size_t c, const auto* u_hat, std::size_t n, int k, auto* grad_u_hat) {
-        const int k_J = std::max(log2_stride - k, 0);
-        const std::size_t periods = std::size_t{1} << k_J;
-        if (with_values) {
-            w.filter_subsample(u_hat, ctx.phi(k), B, n, periods, product);
-            w.irfft(product, tmp, B, n >> k_J);
-        }
-        emit(c, tmp, n >> k_J, k + k_J, tmp);
-        w.irfft_adjoint(tmp, product, B, n >> k_J);
-        w.filter_subsample_adjoint(product, ctx.phi(k), B, n, periods, grad_u_hat);
-    };
+            emit_backward(0, {r(x_pad), N_padded_, 0}, with_values, cotangent, r(grad_x_pad));
+    }
 
-    w.pad(x, B, static_cast<std::size_t>(g.N), static_cast<std::size_t>(g.pad_left), N_padded, x_pad);
-    w.rfft(x_pad, u0_hat, B, N_padded);
-    w.zero(grad_u0_hat, B * N_padded);
-    w.zero(grad_x_pad, B * N_padded);
-    if (average_local)
-        average(0, u0_hat, N_padded, 0, grad_u0_hat);
-    else
-        emit(0, x_pad, N_padded, 0, grad_x_pad);
-
-    std::size_t second_order_channel = 1 + bank.psi1.size();
-    for (std::size_t n1 = 0; n1 < bank.psi1.size(); ++n1) {
-        const int j1 = bank.psi1[n1].j;
-        const int k1 = average_local ? std::min(j1, log2_stride) : j1;
-        const std::size_t len1 = N_padded >> k1;
-        const std::size_t periods1 = std::size_t{1} << k1;
-        const bool has_u1_hat = average_local || max_order > 1;
-        w.filter_subsample(u0_hat, ctx.psi1(n1, 0), B, N_padded, periods1, product);
-        w.ifft(product, z1, B, len1);
-        w.modulus(z1, u1, B, len1);
-        if (has_u1_hat) w.rfft(u1, u1_hat, B, len1);
-
-        w.zero(grad_u1, B * len1);
-        w.zero(grad_u1_hat, B * len1);
-        if (average_local) {
-            average(1 + n1, u1_hat, len1, k1, grad_u1_hat);
+    // Subtree n1 forward and backward in one go: adds the cotangent of the
+    // root's spectrum u0 to grad_u0 (B x N_padded).
+    template <class Cotangent>
+    void vjp_subtree(std::size_t n1, const complex_type* u0, bool with_values, Cotangent&& cotangent,
+                     complex_type* grad_u0) {
+        const auto [k1, len1] = first_order(n1, u0, r(u1));
+        const bool has_u1_hat = local_ || max_order_ > 1;
+        w_.zero(r(grad_u1), B_ * len1);
+        w_.zero(c(grad_u1_hat), B_ * len1);
+        if (local_) {
+            average_backward(1 + n1, c(u1_hat), len1, k1, with_values, cotangent, c(grad_u1_hat));
         } else {
-            emit(1 + n1, u1, len1, k1, tmp);
-            w.add(tmp, grad_u1, B * len1);
+            emit_backward(1 + n1, {r(u1), len1, k1}, with_values, cotangent, r(tmp));
+            w_.add(r(tmp), r(grad_u1), B_ * len1);
         }
-
-        for (std::size_t n2 = 0; max_order > 1 && n2 < bank.psi2.size(); ++n2) {
-            const int j2 = bank.psi2[n2].j;
-            if (j2 <= j1) continue;
-            const int sub2 = average_local ? std::min(j2, log2_stride) : j2;
-            const int k2 = std::max(sub2 - k1, 0);
-            const std::size_t len2 = len1 >> k2;
-            const std::size_t periods2 = std::size_t{1} << k2;
-            w.filter_subsample(u1_hat, ctx.psi2(n2, k1), B, len1, periods2, product);
-            w.ifft(product, z2, B, len2);
-            w.modulus(z2, u2, B, len2);
-            if (average_local) {
-                w.rfft(u2, u2_hat, B, len2);
-                w.zero(grad_u2_hat, B * len2);
-                average(second_order_channel++, u2_hat, len2, k1 + k2, grad_u2_hat);
-                w.rfft_adjoint(grad_u2_hat, grad_u2, B, len2);
+        std::size_t channel = first_second_order_channel_[n1];
+        for_second_order(n1, [&](std::size_t n2, int k2) {
+            const std::size_t len2 = second_order(n2, k1, len1, k2);
+            if (local_) {
+                w_.rfft(r(u2), c(u2_hat), B_, len2);
+                w_.zero(c(grad_u2_hat), B_ * len2);
+                average_backward(channel++, c(u2_hat), len2, k1 + k2, with_values, cotangent, c(grad_u2_hat));
+                w_.rfft_adjoint(c(grad_u2_hat), r(grad_u2), B_, len2);
             } else {
-                emit(second_order_channel++, u2, len2, k1 + k2, grad_u2);
+                emit_backward(channel++, {r(u2), len2, k1 + k2}, with_values, cotangent, r(grad_u2));
             }
-            w.modulus_adjoint(z2, grad_u2, product, B, len2);
-            w.ifft_adjoint(product, z2, B, len2);
-            w.filter_subsample_adjoint(z2, ctx.psi2(n2, k1), B, len1, periods2, grad_u1_hat);
-        }
-
+            w_.modulus_adjoint(c(z2), r(grad_u2), c(product), B_, len2);
+            w_.ifft_adjoint(c(product), c(z2), B_, len2);
+            w_.filter_subsample_adjoint(c(z2), ctx().psi2(n2, k1), B_, len1, std::size_t{1} << k2, c(grad_u1_hat));
+        });
         if (has_u1_hat) {
-            w.rfft_adjoint(grad_u1_hat, tmp, B, len1);
-            w.add(tmp, grad_u1, B * len1);
+            w_.rfft_adjoint(c(grad_u1_hat), r(tmp), B_, len1);
+            w_.add(r(tmp), r(grad_u1), B_ * len1);
         }
-        w.modulus_adjoint(z1, grad_u1, product, B, len1);
-        w.ifft_adjoint(product, z1, B, len1);
-        w.filter_subsample_adjoint(z1, ctx.psi1(n1, 0), B, N_padded, periods1, grad_u0_hat);
+        w_.modulus_adjoint(c(z1), r(grad_u1), c(product), B_, len1);
+        w_.ifft_adjoint(c(product), c(z1), B_, len1);
+        w_.filter_subsample_adjoint(c(z1), ctx().psi1(n1, 0), B_, N_padded_, std::size_t{1} << k1, grad_u0);
     }
 
-    w.rfft_adjoint(grad_u0_hat, tmp, B, N_padded);
-    w.add(tmp, grad_x_pad, B * N_padded);
-    w.pad_adjoint(grad_x_pad, B, static_cast<std::size_t>(g.N), static_cast<std::size_t>(g.pad_left), N_padded,
-                  grad_x);
-}
+    // Root, second half: from the cotangent of the spectrum to that of x.
+    void vjp_finish(Real* grad_x) {
+        w_.rfft_adjoint(c(grad_u0_hat), r(tmp), B_, N_padded_);
+        w_.add(r(tmp), r(grad_x_pad), B_ * N_padded_);
+        w_.pad_adjoint(r(grad_x_pad), B_, N(), pad_left(), N_padded_, grad_x);
+    }
+
+private:
+    // Coefficients of n samples at subsampling `level`, before unpadding.
+    struct coefficients {
+        const Real* data;
+        std::size_t n;
+        int level;
+    };
+
+    const auto& ctx() const { return w_.ctx(); }
+    Real* r(real_slot s) { return w_.real_buffer(s); }
+    complex_type* c(complex_slot s) { return w_.complex_buffer(s); }
+    std::size_t N() const { return static_cast<std::size_t>(g_.N); }
+    std::size_t pad_left() const { return static_cast<std::size_t>(g_.pad_left); }
+
+    int subsampling1(std::size_t n1) const {
+        const int j1 = bank_.psi1[n1].j;
+        return local_ ? std::min(j1, g_.log2_stride) : j1;
+    }
+
+    // Calls f(n2, k2) for every second-order wavelet n2 below n1 (j2 > j1).
+    template <class F>
+    void for_second_order(std::size_t n1, F&& f) const {
+        if (max_order_ < 2) return;
+        const int j1 = bank_.psi1[n1].j, k1 = subsampling1(n1);
+        for (std::size_t n2 = 0; n2 < bank_.psi2.size(); ++n2) {
+            const int j2 = bank_.psi2[n2].j;
+            if (j2 <= j1) continue;
+            const int sub2 = local_ ? std::min(j2, g_.log2_stride) : j2;
+            f(n2, std::max(sub2 - k1, 0));
+        }
+    }
+
+    // z = ifft(subsample(u_hat * psi, 2^k)) of n / 2^k samples.
+    void wavelet(const complex_type* u_hat, const Real* psi, std::size_t n, int k, complex_type* z) {
+        w_.filter_subsample(u_hat, psi, B_, n, std::size_t{1} << k, c(product));
+        w_.ifft(c(product), z, B_, n >> k);
+    }
+    // The same for a value and its tangent.
+    void wavelet(const complex_type* u_hat, const complex_type* du_hat, const Real* psi, std::size_t n, int k,
+                 complex_type* z, complex_type* dz) {
+        wavelet(u_hat, psi, n, k, z);
+        wavelet(du_hat, psi, n, k, dz);
+    }
+
+    // U1 = |x * psi1_n1| into u (z1 and, when needed, u1_hat kept).
+    std::pair<int, std::size_t> first_order(std::size_t n1, const complex_type* u0, Real* u) {
+        const int k1 = subsampling1(n1);
+        const std::size_t len1 = N_padded_ >> k1;
+        wavelet(u0, ctx().psi1(n1, 0), N_padded_, k1, c(z1));
+        w_.modulus(c(z1), u, B_, len1);
+        if (local_ || max_order_ > 1) w_.rfft(u, c(u1_hat), B_, len1);
+        return {k1, len1};
+    }
+
+    // U2 = |U1 * psi2_n2| into u2 (z2 kept); returns its length.
+    std::size_t second_order(std::size_t n2, int k1, std::size_t len1, int k2) {
+        wavelet(c(u1_hat), ctx().psi2(n2, k1), len1, k2, c(z2));
+        w_.modulus(c(z2), r(u2), B_, len1 >> k2);
+        return len1 >> k2;
+    }
+
+    // (signal of spectrum u_hat, n bins at level k) * phi, subsampled to the stride.
+    coefficients average(const complex_type* u_hat, std::size_t n, int k) {
+        const int k_J = std::max(g_.log2_stride - k, 0);
+        w_.filter_subsample(u_hat, ctx().phi(k), B_, n, std::size_t{1} << k_J, c(product));
+        w_.irfft(c(product), r(tmp), B_, n >> k_J);
+        return {r(tmp), n >> k_J, k + k_J};
+    }
+
+    std::size_t output_length(int level) const {
+        if (g_.average == averaging::mode::global) return 1;
+        const auto l = static_cast<std::size_t>(level);
+        return static_cast<std::size_t>(g_.ind_end[l] - g_.ind_start[l]);
+    }
+
+    // Unpadded to the signal's support, or summed over time (global).
+    void write(const channel_destination<Real>& d, const coefficients& s) {
+        if (g_.average == averaging::mode::global) {
+            w_.sum(s.data, B_, s.n, d.data, d.batch_stride);
+        } else {
+            const auto l = static_cast<std::size_t>(s.level);
+            w_.unpad(s.data, B_, s.n, static_cast<std::size_t>(g_.ind_start[l]), static_cast<std::size_t>(g_.ind_end[l]),
+                     d.data, d.batch_stride);
+        }
+    }
+
+    // Channel ch from s: its values, their cotangent, and the cotangent of
+    // s's samples written to grad (s.n samples).
+    template <class Cotangent>
+    void emit_backward(std::size_t ch, const coefficients& s, bool with_values, Cotangent& cotangent, Real* grad) {
+        const std::size_t L = output_length(s.level);
+        if (with_values) write({r(values), L}, s);
+        cotangent(ch, with_values ? static_cast<const Real*>(r(values)) : nullptr, L, r(grad_values));
+        if (g_.average == averaging::mode::global) {
+            w_.sum_adjoint(r(grad_values), L, B_, s.n, grad);
+        } else {
+            const auto l = static_cast<std::size_t>(s.level);
+            w_.unpad_adjoint(r(grad_values), L, B_, static_cast<std::size_t>(g_.ind_start[l]),
+                             static_cast<std::size_t>(g_.ind_end[l]), s.n, grad);
+        }
+    }
+
+    // Channel ch = average of u_hat (n bins at level k); adds the cotangent
+    // of u_hat to grad_u_hat.
+    template <class Cotangent>
+    void average_backward(std::size_t ch, const complex_type* u_hat, std::size_t n, int k, bool with_values,
+                          Cotangent& cotangent, complex_type* grad_u_hat) {
+        const int k_J = std::max(g_.log2_stride - k, 0);
+        const coefficients s = with_values ? average(u_hat, n, k) : coefficients{r(tmp), n >> k_J, k + k_J};
+        emit_backward(ch, s, with_values, cotangent, r(tmp));
+        w_.irfft_adjoint(r(tmp), c(product), B_, s.n);
+        w_.filter_subsample_adjoint(c(product), ctx().phi(k), B_, n, std::size_t{1} << k_J, grad_u_hat);
+    }
+
+    Workspace& w_;
+    const scattering1d_geometry& g_;
+    const filter_bank& bank_;
+    int max_order_;
+    std::size_t B_;
+    std::size_t N_padded_;
+    bool local_;
+    std::vector<std::size_t> first_second_order_channel_;
+};
 
 }  // namespace wst::core

@@ -1,6 +1,7 @@
 // Scattering1D<Backend, Real>: Kymatio 0.4's kymatio.Scattering1D in C++.
 // The frontend checks arguments, builds the filter bank, shapes the output and
-// hands the computation to core::forward with the backend's primitives.
+// runs the tree walk of core.hpp with the backend's primitives, on one or
+// several threads.
 #pragma once
 
 #include "wst/core.hpp"
@@ -18,8 +19,12 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <atomic>
+#include <condition_variable>
+#include <exception>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -97,6 +102,14 @@ struct loss_and_gradient {
     std::vector<std::array<double, 3>> squared_error_by_order;
 };
 
+// How a transform computes, beside what it computes.
+struct execution {
+    // Threads per call: over the signals of a batch when there are enough,
+    // otherwise over the first-order subtrees of each signal. The results
+    // do not depend on the number of threads, bit for bit.
+    int threads = 1;
+};
+
 // Called once per warning when the transform is built; the warnings are also
 // kept and can be read with warnings().
 using warning_handler = std::function<void(const warning&)>;
@@ -109,8 +122,11 @@ public:
     using real_type = Real;
     using backend_type = Backend;
 
-    explicit Scattering1D(const scattering1d_params& params, const warning_handler& on_warning = {})
-        : params_(params), geometry_(make_geometry(params)) {
+    explicit Scattering1D(const scattering1d_params& params, const execution& exec = {},
+                          const warning_handler& on_warning = {})
+        : params_(params), geometry_(make_geometry(params)), threads_(exec.threads) {
+        if (exec.threads < 1 || exec.threads > 1024)
+            detail::reject("threads", exec.threads, "the number of threads must be between 1 and 1024");
         bank_ = scattering_filter_factory(static_cast<std::size_t>(geometry_.N_padded), params_.J, params_.Q.q1,
                                           params_.Q.q2, geometry_.T);
         build_paths();
@@ -137,6 +153,7 @@ public:
     const scattering1d_geometry& geometry() const { return geometry_; }
     const filter_bank& filters() const { return bank_; }
     const std::vector<warning>& warnings() const { return geometry_.warnings; }
+    int threads() const { return threads_; }
 
     // --- output layout ---------------------------------------------------
     // Number of channels C, and per order (order 0, 1[, 2]).
@@ -238,8 +255,9 @@ public:
         for (std::size_t c = 0; c < paths_.size(); ++c)
             dest.push_back({out.data() + c * out.length(), paths_.size() * out.length()});
         lease w(*this);
+        core::tree<workspace_type, Real> t(*w, geometry_, bank_, params_.max_order, 1);
         for (std::size_t b = 0; b < B; ++b) {
-            core::jvp(*w, geometry_, bank_, params_.max_order, xr.data() + b * N, vr.data() + b * N, 1, dest);
+            t.jvp(xr.data() + b * N, vr.data() + b * N, dest);
             for (auto& d : dest) d.data += d.batch_stride;
         }
         return out;
@@ -421,27 +439,113 @@ private:
         std::unique_ptr<workspace_type> w_;
     };
 
-    // Signals go through the tree one at a time, in a workspace sized for one.
-    void run(const Real* x, std::size_t B, std::vector<core::channel_destination<Real>> dest) const {
-        lease w(*this);
+    // Runs body(worker, i) for i < count on up to threads_ threads (the
+    // caller's among them), handing out i in increasing order.
+    template <class Body>
+    void parallel_for(std::size_t count, Body&& body) const {
+        const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(threads_), count);
+        std::atomic<std::size_t> next{0};
+        std::vector<std::exception_ptr> errors(workers);
+        auto work = [&](std::size_t worker) {
+            try {
+                for (std::size_t i = next++; i < count; i = next++) body(worker, i);
+            } catch (...) {
+                errors[worker] = std::current_exception();
+                next = count;
+            }
+        };
+        std::vector<std::thread> pool;
+        for (std::size_t t = 1; t < workers; ++t) pool.emplace_back(work, t);
+        work(0);
+        for (auto& t : pool) t.join();
+        for (auto& e : errors)
+            if (e) std::rethrow_exception(e);
+    }
+
+    // Threads over the batch when it has a signal per thread, otherwise over
+    // the subtrees of each signal.
+    bool threads_over_batch(std::size_t B) const { return threads_ == 1 || B >= static_cast<std::size_t>(threads_); }
+
+    static std::vector<core::channel_destination<Real>> shifted(std::vector<core::channel_destination<Real>> dest,
+                                                               std::size_t b) {
+        for (auto& d : dest) d.data += b * d.batch_stride;
+        return dest;
+    }
+
+    void run(const Real* x, std::size_t B, const std::vector<core::channel_destination<Real>>& dest) const {
         const auto N = static_cast<std::size_t>(geometry_.N);
+        if (threads_over_batch(B)) {
+            parallel_for(B, [&](std::size_t, std::size_t b) {
+                lease w(*this);
+                core::tree<workspace_type, Real> t(*w, geometry_, bank_, params_.max_order, 1);
+                const auto out = shifted(dest, b);
+                t.forward_root(x + b * N, out);
+                for (std::size_t n1 = 0; n1 < t.subtrees(); ++n1) t.forward_subtree(n1, t.spectrum(), out);
+            });
+            return;
+        }
+        lease root_w(*this);
+        core::tree<workspace_type, Real> root(*root_w, geometry_, bank_, params_.max_order, 1);
         for (std::size_t b = 0; b < B; ++b) {
-            core::forward(*w, geometry_, bank_, params_.max_order, x + b * N, 1, dest);
-            for (auto& d : dest) d.data += d.batch_stride;
+            const auto out = shifted(dest, b);
+            root.forward_root(x + b * N, out);
+            parallel_for(root.subtrees(), [&](std::size_t, std::size_t n1) {
+                lease w(*this);
+                core::tree<workspace_type, Real>(*w, geometry_, bank_, params_.max_order, 1)
+                    .forward_subtree(n1, root.spectrum(), out);
+            });
         }
     }
 
-    // Reverse mode over the batch, one signal at a time: cotangent_for(b)
-    // gives the cotangent callback of signal b (see core::vjp).
-    // with_values: the callbacks read the coefficients (a loss does, a given
-    // cotangent does not).
+    // Reverse mode over the batch: cotangent_for(b) gives the cotangent
+    // callback of signal b (see core::tree); with_values: the callbacks read
+    // the coefficients (a loss does, a given cotangent does not). Each
+    // subtree's share of the root's gradient is added in subtree order,
+    // whatever thread computed it, so the bits do not depend on threads_.
     template <class CotangentFor>
     void run_vjp(const Real* x, std::size_t B, bool with_values, Real* grad, CotangentFor&& cotangent_for) const {
-        lease w(*this);
         const auto N = static_cast<std::size_t>(geometry_.N);
-        for (std::size_t b = 0; b < B; ++b)
-            core::vjp(*w, geometry_, bank_, params_.max_order, x + b * N, 1, with_values, cotangent_for(b),
-                      grad + b * N);
+        using tree_type = core::tree<workspace_type, Real>;
+        auto add_share = [](workspace_type& w, tree_type& into, const typename tree_type::complex_type* share) {
+            w.add(reinterpret_cast<const Real*>(share), reinterpret_cast<Real*>(into.gradient_of_spectrum()),
+                  2 * into.spectrum_size());
+        };
+        if (threads_over_batch(B)) {
+            parallel_for(B, [&](std::size_t, std::size_t b) {
+                lease w(*this);
+                tree_type t(*w, geometry_, bank_, params_.max_order, 1);
+                auto cotangent = cotangent_for(b);
+                t.vjp_root(x + b * N, with_values, cotangent);
+                for (std::size_t n1 = 0; n1 < t.subtrees(); ++n1) {
+                    auto* share = t.subtree_gradient();
+                    t.vjp_subtree(n1, t.spectrum(), with_values, cotangent, share);
+                    add_share(*w, t, share);
+                }
+                t.vjp_finish(grad + b * N);
+            });
+            return;
+        }
+        lease root_w(*this);
+        tree_type root(*root_w, geometry_, bank_, params_.max_order, 1);
+        for (std::size_t b = 0; b < B; ++b) {
+            auto cotangent = cotangent_for(b);
+            root.vjp_root(x + b * N, with_values, cotangent);
+            std::mutex turn_mutex;
+            std::condition_variable turn_changed;
+            std::size_t turn = 0;  // the next subtree whose share is added
+            parallel_for(root.subtrees(), [&](std::size_t, std::size_t n1) {
+                lease w(*this);
+                tree_type t(*w, geometry_, bank_, params_.max_order, 1);
+                auto* share = t.subtree_gradient();
+                t.vjp_subtree(n1, root.spectrum(), with_values, cotangent, share);
+                std::unique_lock<std::mutex> lock(turn_mutex);
+                turn_changed.wait(lock, [&] { return turn == n1; });
+                add_share(*w, root, share);
+                ++turn;
+                turn_changed.notify_all();
+            });
+            root.vjp_finish(grad + b * N);
+        }
     }
 
     // The loss of each signal accumulates channel by channel while the tree is
@@ -459,6 +563,9 @@ private:
         for (std::size_t c = 0; c < paths_.size(); ++c) count += path_length(c);
         loss_and_gradient<Real> result{std::vector<double>(B, 0.0), signal_array<Real>(y.rows(), y.cols()),
                                        std::vector<std::array<double, 3>>(B, {0, 0, 0})};
+        // Per channel, summed in channel order below: independent of threads.
+        const std::size_t C = paths_.size();
+        std::vector<double> loss_per_channel(B * C, 0.0), squares_per_channel(B * C, 0.0);
         run_vjp(y.data(), B, true, result.gradient.data(), [&](std::size_t b) {
             return [&, b](std::size_t c, const Real* S, std::size_t L, Real* out) {
                 const Real* target = target_channel(b, c);
@@ -482,10 +589,15 @@ private:
                             break;
                     }
                 }
-                result.squared_error_by_order[b][order] += squares;
-                result.loss[b] += weights[order] * (kind == wst::loss::l1 ? acc : squares);
+                squares_per_channel[b * C + c] = squares;
+                loss_per_channel[b * C + c] = weights[order] * (kind == wst::loss::l1 ? acc : squares);
             };
         });
+        for (std::size_t b = 0; b < B; ++b)
+            for (std::size_t c = 0; c < C; ++c) {
+                result.squared_error_by_order[b][static_cast<std::size_t>(paths_[c].order)] += squares_per_channel[b * C + c];
+                result.loss[b] += loss_per_channel[b * C + c];
+            }
         for (std::size_t b = 0; b < B; ++b) {
             double& l = result.loss[b];
             if (kind == wst::loss::sum_squares) l *= 0.5;
@@ -542,6 +654,7 @@ private:
 
     scattering1d_params params_;
     scattering1d_geometry geometry_;
+    int threads_;
     filter_bank bank_;
     std::vector<path_info> paths_;
     std::unique_ptr<context_type> context_;

@@ -83,7 +83,7 @@ struct fftw {
 
         // Buffers of capacity x N_padded values the algorithms work in:
         // real_buffer(i) for i < real_buffers, complex_buffer(i) for i < complex_buffers.
-        static constexpr std::size_t real_buffers = 9, complex_buffers = 9;
+        static constexpr std::size_t real_buffers = 9, complex_buffers = 10;
         Real* real_buffer(std::size_t i) { return real_[i].data(); }
         complex_type* complex_buffer(std::size_t i) { return complex_[i].data(); }
 
