@@ -1,6 +1,7 @@
 // wst-reconstruct: reconstructs a signal from the scattering coefficients of
 // an audio or .npy file, starting from noise, and writes the result, the
 // loss history, plots and summary.json to OUTDIR.
+#include "tools/cli.hpp"
 #include "tools/output_file.hpp"
 #include "tools/parse.hpp"
 #include "tools/reconstruction_report.hpp"
@@ -188,19 +189,5 @@ int main(int argc, char** argv) {
     app.add_option("--precision", o.precision, "float or double (default float)")->check(CLI::IsMember({"float", "double"}));
     app.add_option("--threads", o.threads, "threads for the transform (default 1; the result does not depend on it)");
     app.add_option("--sample-rate", o.sample_rate, "sample rate of the .wav output for .npy input (default 8000)");
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp&) {
-        std::cout << app.help();
-        return 0;
-    } catch (const CLI::ParseError& e) {
-        std::cerr << "wst-reconstruct: " << e.what() << " (see --help)\n";
-        return 2;
-    }
-    try {
-        return run(o);
-    } catch (const std::exception& e) {
-        std::cerr << "\nwst-reconstruct: " << e.what() << '\n';
-        return 1;
-    }
+    return tools::parse_and_run(app, argc, argv, [&] { return run(o); });
 }

@@ -1,6 +1,7 @@
 // wst-scatter: the scattering transform of a .npy or audio file, written as
 // .npy (array output) or .npz (one array per path, T = 0), for users and for
 // checks from outside (numpy.load reads the output).
+#include "tools/cli.hpp"
 #include "tools/npz.hpp"
 #include "tools/output_file.hpp"
 #include "tools/parse.hpp"
@@ -13,8 +14,8 @@
 
 #include <cmath>
 #include <fstream>
-#include <iostream>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <optional>
 
@@ -195,19 +196,5 @@ int main(int argc, char** argv) {
     app.add_option("--meta", o.meta, "write order, key, xi, sigma, j per channel to this JSON file");
     app.add_option("--cotangent", o.cotangent, "G.npy or G.npz shaped like OUTPUT: with --grad, the gradient of sum(S(x) G)");
     app.add_option("--grad", o.grad, "write the gradient of sum(S(x) * G) with respect to x to this .npy (shaped like x)");
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp&) {
-        std::cout << app.help();
-        return 0;
-    } catch (const CLI::ParseError& e) {
-        std::cerr << "wst-scatter: " << e.what() << " (see --help)\n";
-        return 2;
-    }
-    try {
-        return run(o);
-    } catch (const std::exception& e) {
-        std::cerr << "wst-scatter: " << e.what() << '\n';
-        return 1;
-    }
+    return tools::parse_and_run(app, argc, argv, [&] { return run(o); });
 }
