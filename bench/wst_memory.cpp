@@ -52,7 +52,7 @@ std::vector<Real> tape_gradient(const wst::Scattering1D<fftw, Real>& S, const ff
     struct node {
         std::size_t n, len, periods;
         int level;
-        const Real* psi;
+        fftw::context<Real>::window psi;
         cbuf z, u_hat, grad_u_hat;
         std::size_t channel;
     };
@@ -141,7 +141,18 @@ int main(int argc, char** argv) try {
     const auto x = bench::noise<Real>(1, c.N, 1);
     const auto target = S.scattering(bench::noise<Real>(1, c.N, 2));
     std::unique_ptr<fftw::context<Real>> ctx;
-    if (tape) ctx = std::make_unique<fftw::context<Real>>(S.filters(), static_cast<std::size_t>(S.N_padded()));
+    if (tape) {
+        auto compact_all = [](const wst::filter& f) {
+            std::vector<wst::compact_level> levels;
+            for (const auto& l : f.levels) levels.push_back(wst::compact(l));
+            return levels;
+        };
+        std::vector<std::vector<wst::compact_level>> psi1, psi2;
+        for (const auto& f : S.filters().psi1) psi1.push_back(compact_all(f));
+        for (const auto& f : S.filters().psi2) psi2.push_back(compact_all(f));
+        ctx = std::make_unique<fftw::context<Real>>(psi1, psi2, compact_all(S.filters().phi),
+                                                    static_cast<std::size_t>(S.N_padded()));
+    }
 
     reset_peak();
     const double before = rss_mib().first;

@@ -41,8 +41,8 @@ enum complex_slot : std::size_t {
 };
 
 // One walk of the tree for B signals in workspace w. `bank` gives the j of
-// each wavelet (the workspace's context holds the filters, with every level
-// the tree reads); channels are numbered in Kymatio's order: order 0, order 1
+// each wavelet (its levels are not read: the workspace's context holds the
+// filters, with every level the tree reads); channels are numbered in Kymatio's order: order 0, order 1
 // by n1, order 2 by (n1, n2).
 template <class Workspace, class Real>
 class tree {
@@ -184,9 +184,11 @@ public:
         }
         std::size_t channel = first_second_order_channel_[n1];
         for_second_order(n1, [&](std::size_t n2, int k2) {
-            const std::size_t len2 = second_order(n2, k1, len1, k2);
+            // Without values, only z2 is needed on the way back.
+            const std::size_t len2 = with_values || !local_ ? second_order(n2, k1, len1, k2) : len1 >> k2;
+            if (!with_values && local_) wavelet(c(u1_hat), ctx().psi2(n2, k1), len1, k2, c(z2));
             if (local_) {
-                w_.rfft(r(u2), c(u2_hat), B_, len2);
+                if (with_values) w_.rfft(r(u2), c(u2_hat), B_, len2);
                 w_.zero(c(grad_u2_hat), B_ * len2);
                 average_backward(channel++, c(u2_hat), len2, k1 + k2, with_values, cotangent, c(grad_u2_hat));
                 w_.rfft_adjoint(c(grad_u2_hat), r(grad_u2), B_, len2);
@@ -246,12 +248,14 @@ private:
     }
 
     // z = ifft(subsample(u_hat * psi, 2^k)) of n / 2^k samples.
-    void wavelet(const complex_type* u_hat, const Real* psi, std::size_t n, int k, complex_type* z) {
+    template <class Filter>
+    void wavelet(const complex_type* u_hat, const Filter& psi, std::size_t n, int k, complex_type* z) {
         w_.filter_subsample(u_hat, psi, B_, n, std::size_t{1} << k, c(product));
         w_.ifft(c(product), z, B_, n >> k);
     }
     // The same for a value and its tangent.
-    void wavelet(const complex_type* u_hat, const complex_type* du_hat, const Real* psi, std::size_t n, int k,
+    template <class Filter>
+    void wavelet(const complex_type* u_hat, const complex_type* du_hat, const Filter& psi, std::size_t n, int k,
                  complex_type* z, complex_type* dz) {
         wavelet(u_hat, psi, n, k, z);
         wavelet(du_hat, psi, n, k, dz);

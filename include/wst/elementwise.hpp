@@ -25,46 +25,58 @@ WST_HOST_DEVICE inline std::ptrdiff_t reflect_index(std::ptrdiff_t t, std::ptrdi
     return i;
 }
 
+// A filter level in backend memory, kept on a circular window: values[i] is
+// the level at bin (start + i) mod n (n a power of two), zero elsewhere.
+template <class Real>
+struct filter_window {
+    const Real* values;
+    std::size_t start;
+    std::size_t length;
+    std::size_t n;
+};
+
 // Fourier-domain product with a real filter fused with Kymatio's
 // subsample_fourier: subsampling a signal by k in time averages the k
 // periods of its spectrum,
 //   out[i] = (1/k) sum_{m<k} in[i + m n_out] * filter[i + m n_out],  n_out = n / k.
-// `in` and `out` are interleaved complex arrays.
+// Only the filter's window contributes: term(i) adds window entry i into
+// out (zeroed before), finish(o) divides bin o by k afterwards. `in` and
+// `out` are interleaved complex arrays.
 template <class Real>
 struct filter_and_subsample {
-    WST_HOST_DEVICE void operator()(const Real* in, const Real* filter, std::size_t n_out, std::size_t k,
-                                    std::size_t i, Real* out) const {
-        Real re = 0, im = 0;
-        for (std::size_t m = 0; m < k; ++m) {
-            const std::size_t s = i + m * n_out;
-            re += in[2 * s] * filter[s];
-            im += in[2 * s + 1] * filter[s];
-        }
-        out[2 * i] = re / static_cast<Real>(k);
-        out[2 * i + 1] = im / static_cast<Real>(k);
+    WST_HOST_DEVICE void term(const Real* in, const filter_window<Real>& f, std::size_t n_out, std::size_t i,
+                              Real* out) const {
+        const std::size_t j = (f.start + i) & (f.n - 1), o = j & (n_out - 1);
+        out[2 * o] += in[2 * j] * f.values[i];
+        out[2 * o + 1] += in[2 * j + 1] * f.values[i];
+    }
+    WST_HOST_DEVICE void finish(std::size_t k, std::size_t o, Real* out) const {
+        out[2 * o] /= static_cast<Real>(k);
+        out[2 * o + 1] /= static_cast<Real>(k);
     }
 };
 
-// Adjoint of filter_and_subsample for a real filter: bin j = i + m n_out of
-// the input (m < k) receives filter[j] / k times bin i of the output's
-// cotangent, added to what grad_in already holds.
+// Adjoint of filter_and_subsample: bin j = (start + i) mod n of the input
+// receives filter[j] / k times bin (j mod n_out) of the output's cotangent,
+// added to what grad_in already holds (bins outside the window receive 0).
 template <class Real>
 struct filter_and_subsample_adjoint {
-    WST_HOST_DEVICE void operator()(const Real* grad_out, const Real* filter, std::size_t n_out, std::size_t k,
-                                    std::size_t i, std::size_t m, Real* grad_in) const {
-        const std::size_t j = i + m * n_out;
-        const Real w = filter[j] / static_cast<Real>(k);
-        grad_in[2 * j] += w * grad_out[2 * i];
-        grad_in[2 * j + 1] += w * grad_out[2 * i + 1];
+    WST_HOST_DEVICE void operator()(const Real* grad_out, const filter_window<Real>& f, std::size_t n_out,
+                                    std::size_t k, std::size_t i, Real* grad_in) const {
+        const std::size_t j = (f.start + i) & (f.n - 1), o = j & (n_out - 1);
+        const Real w = f.values[i] / static_cast<Real>(k);
+        grad_in[2 * j] += w * grad_out[2 * o];
+        grad_in[2 * j + 1] += w * grad_out[2 * o + 1];
     }
 };
 
 // |z| as numpy.abs computes it (hypot: no overflow or underflow in the
-// squares), without hypot's cost: float squares are summed in double, where
-// they cannot overflow; double falls back to hypot only when the plain
-// formula overflows or underflows.
+// squares), without hypot's cost: the plain formula, and hypot (float
+// squares summed in double) only where the squares overflow or underflow.
 WST_HOST_DEVICE inline float magnitude(float re, float im) {
     using std::sqrt;
+    const float s = re * re + im * im;
+    if (s < 1e37f && s > 1e-37f) return sqrt(s);
     return static_cast<float>(sqrt(static_cast<double>(re) * re + static_cast<double>(im) * im));
 }
 WST_HOST_DEVICE inline double magnitude(double re, double im) {

@@ -10,6 +10,9 @@
 #include <cmath>
 #include <complex>
 #include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -34,17 +37,31 @@ inline int adaptive_choice_P(double sigma, double eps = filter_constants::eps) {
 
 namespace detail {
 
+// A real-to-complex plan of length N, made once per length and process.
+inline const fftw::plan<double>& cached_r2c_plan(std::size_t N) {
+    static std::mutex m;
+    static std::map<std::size_t, std::unique_ptr<fftw::plan<double>>> plans;
+    std::lock_guard<std::mutex> lock(m);
+    auto& p = plans[N];
+    if (!p) p = std::make_unique<fftw::plan<double>>(fftw::plan<double>::kind::real_to_complex, N);
+    return *p;
+}
+
 // sum_t |ifft(h_f)[t]| with ifft normalized by 1/N, the l1 norm in time of a
-// filter given in Fourier.
+// filter given in Fourier. For real h_f, ifft(h_f)[t] = conj(fft(h_f)[t]) / N
+// and |fft(h_f)| is even in t, so half a real-to-complex FFT gives it.
 inline double inverse_fft_l1_norm(std::span<const double> h_f) {
     const std::size_t N = h_f.size();
-    fftw::plan<double> backward(fftw::plan<double>::kind::complex_backward, N);
-    fftw::aligned_buffer<std::complex<double>> in(N), out(N);
-    for (std::size_t k = 0; k < N; ++k) in.data()[k] = h_f[k];
-    backward.c2c(in.data(), out.data());
+    fftw::aligned_buffer<double> in(N);
+    fftw::aligned_buffer<std::complex<double>> out(N / 2 + 1);
+    std::copy(h_f.begin(), h_f.end(), in.data());
+    cached_r2c_plan(N).r2c(in.data(), out.data());
     const double inv_n = 1.0 / static_cast<double>(N);
     double l1 = 0.0;
-    for (std::size_t t = 0; t < N; ++t) l1 += std::abs(out.data()[t] * inv_n);
+    for (std::size_t t = 0; t <= N / 2; ++t) {
+        const double a = std::abs(out.data()[t] * inv_n);
+        l1 += (t == 0 || 2 * t == N) ? a : 2 * a;
+    }
     return l1;
 }
 
@@ -74,21 +91,21 @@ inline std::vector<double> morlet_1d(std::size_t N, double xi, double sigma) {
         return static_cast<double>(i <= half ? i : i - static_cast<long long>(N)) * (1.0 / n);
     };
 
+    // exp(-a) is exactly 0 in double for a > 745.2: skipping those terms
+    // changes no bit and most of the work for narrow filters.
+    auto gaussian = [&](double d) {
+        const double a = (d * d) / two_sigma2;
+        return a > 746.0 ? 0.0 : std::exp(-a);
+    };
     std::vector<double> low(N, 0.0), filter(N, 0.0);
     for (std::size_t p = 0; p < periods; ++p)
-        for (std::size_t k = 0; k < N; ++k) {
-            const double f = freq_low(p * N + k);
-            low[k] += std::exp(-(f * f) / two_sigma2);
-        }
+        for (std::size_t k = 0; k < N; ++k) low[k] += gaussian(freq_low(p * N + k));
     for (double& v : low) v /= static_cast<double>(periods);
 
     if (xi != 0.0) {
         std::vector<double> gabor(N, 0.0);
         for (std::size_t p = 0; p < periods; ++p)
-            for (std::size_t k = 0; k < N; ++k) {
-                const double d = freq(p * N + k) - xi;
-                gabor[k] += std::exp(-(d * d) / two_sigma2);
-            }
+            for (std::size_t k = 0; k < N; ++k) gabor[k] += gaussian(freq(p * N + k) - xi);
         for (double& v : gabor) v /= static_cast<double>(periods);
         const double kappa = gabor[0] / low[0];
         for (std::size_t k = 0; k < N; ++k) filter[k] = gabor[k] - kappa * low[k];
@@ -225,32 +242,77 @@ inline int floor_log2(long long n) {
     return p;
 }
 
-// Kymatio 0.4's scattering_filter_factory(N, J, (Q1, Q2), T, anden_generator):
-// filters of length N (the padded length). Second-order wavelets get the
-// levels 0 .. min(max j1, j2, 1 + log2 T) - 1 they can receive; phi gets
-// levels up to max(max j, 1 + log2 T) - 1.
-inline filter_bank scattering_filter_factory(std::size_t N, int J, int Q1, int Q2, long long T) {
+enum class filter_kind { phi, psi1, psi2 };
+
+// Kymatio 0.4's scattering_filter_factory(N, J, (Q1, Q2), T, anden_generator),
+// one filter at a time: visit(kind, index, filter) receives psi1 (in order),
+// then psi2, then phi, each with its levels (length N = the padded length).
+// Second-order wavelets get the levels 0 .. min(max j1, j2, 1 + log2 T) - 1
+// they can receive; phi gets levels up to max(max j, 1 + log2 T) - 1.
+template <class Visit>
+void visit_scattering_filters(std::size_t N, int J, int Q1, int Q2, long long T, Visit&& visit) {
     const int log2_T = floor_log2(T);
-    filter_bank bank;
     int max_j = 0;
     int previous_J = 0;
     for (int layer = 0; layer < 2; ++layer) {
-        auto& psis = layer == 0 ? bank.psi1 : bank.psi2;
+        std::size_t index = 0;
         for (const band& b : anden_generator(J, layer == 0 ? Q1 : Q2)) {
             filter f{b.xi, b.sigma, get_max_dyadic_subsampling(b.xi, b.sigma), {}};
             f.levels.push_back(morlet_1d(N, b.xi, b.sigma));
             for (int level = 1; level < std::min({previous_J, f.j, 1 + log2_T}); ++level)
                 f.levels.push_back(periodize_filter_fourier(f.levels[0], level));
             max_j = std::max(max_j, f.j);
-            psis.push_back(std::move(f));
+            visit(layer == 0 ? filter_kind::psi1 : filter_kind::psi2, index++, std::move(f));
         }
         previous_J = max_j;
     }
     const double sigma_low = filter_constants::sigma0 / static_cast<double>(T);
-    bank.phi = filter{0.0, sigma_low, log2_T, {gauss_1d(N, sigma_low)}};
+    filter phi{0.0, sigma_low, log2_T, {gauss_1d(N, sigma_low)}};
     for (int level = 1; level < std::max(previous_J, 1 + log2_T); ++level)
-        bank.phi.levels.push_back(periodize_filter_fourier(bank.phi.levels[0], level));
+        phi.levels.push_back(periodize_filter_fourier(phi.levels[0], level));
+    visit(filter_kind::phi, 0, std::move(phi));
+}
+
+// The whole bank at once (all levels of every filter in memory).
+inline filter_bank scattering_filter_factory(std::size_t N, int J, int Q1, int Q2, long long T) {
+    filter_bank bank;
+    visit_scattering_filters(N, J, Q1, Q2, T, [&](filter_kind kind, std::size_t, filter&& f) {
+        if (kind == filter_kind::phi)
+            bank.phi = std::move(f);
+        else
+            (kind == filter_kind::psi1 ? bank.psi1 : bank.psi2).push_back(std::move(f));
+    });
     return bank;
+}
+
+// A filter level kept only where it matters: the shortest circular window
+// [start, start + length) (mod n) holding every value above relative_floor
+// times the level's largest magnitude. Dropping the rest changes a product
+// with a signal by less than relative_floor of its largest term.
+struct compact_level {
+    std::size_t n = 0;
+    std::size_t start = 0;
+    std::vector<double> values;  // values[i] is the level at (start + i) mod n
+};
+
+inline compact_level compact(const std::vector<double>& level, double relative_floor = 1e-20) {
+    const std::size_t n = level.size();
+    double largest = 0;
+    for (double v : level) largest = std::max(largest, std::abs(v));
+    const double floor = relative_floor * largest;
+    // The window is the complement of the longest circular run of small values.
+    std::size_t best_gap = 0, best_gap_end = 0, run = 0;
+    for (std::size_t i = 0; i < 2 * n; ++i) {
+        if (std::abs(level[i % n]) <= floor) {
+            if (++run > best_gap && run <= n) best_gap = run, best_gap_end = i + 1;
+        } else {
+            run = 0;
+        }
+    }
+    compact_level c{n, best_gap_end % n, {}};
+    const std::size_t length = n - best_gap;
+    for (std::size_t i = 0; i < length; ++i) c.values.push_back(level[(c.start + i) % n]);
+    return c;
 }
 
 }  // namespace wst

@@ -127,10 +127,8 @@ public:
         : params_(params), geometry_(make_geometry(params)), threads_(exec.threads) {
         if (exec.threads < 1 || exec.threads > 1024)
             detail::reject("threads", exec.threads, "the number of threads must be between 1 and 1024");
-        bank_ = scattering_filter_factory(static_cast<std::size_t>(geometry_.N_padded), params_.J, params_.Q.q1,
-                                          params_.Q.q2, geometry_.T);
+        build_filters();
         build_paths();
-        context_ = std::make_unique<context_type>(bank_with_needed_levels(), static_cast<std::size_t>(geometry_.N_padded));
         pool_.push_back(std::make_unique<workspace_type>(*context_, 1));
         if (on_warning)
             for (const auto& w : geometry_.warnings) on_warning(w);
@@ -151,7 +149,15 @@ public:
     const std::vector<long long>& ind_start() const { return geometry_.ind_start; }
     const std::vector<long long>& ind_end() const { return geometry_.ind_end; }
     const scattering1d_geometry& geometry() const { return geometry_; }
-    const filter_bank& filters() const { return bank_; }
+    // Kymatio's filter bank with every level in full (built on first call;
+    // the transform itself keeps each level only where it is not negligible).
+    const filter_bank& filters() const {
+        std::call_once(full_bank_once_, [&] {
+            full_bank_ = std::make_unique<filter_bank>(scattering_filter_factory(
+                static_cast<std::size_t>(geometry_.N_padded), params_.J, params_.Q.q1, params_.Q.q2, geometry_.T));
+        });
+        return *full_bank_;
+    }
     const std::vector<warning>& warnings() const { return geometry_.warnings; }
     int threads() const { return threads_; }
 
@@ -366,21 +372,42 @@ private:
         paths_.insert(paths_.end(), second.begin(), second.end());
     }
 
-    // Kymatio gives psi2 the levels min(max j1, j2, 1 + log2 T); a path
-    // (n1, n2) reads level k1 of psi2, which for some (Q1, Q2) is not among
-    // them (Kymatio then fails with an IndexError). The transform's copy of
-    // the bank gets every level its paths read, made the same way.
-    filter_bank bank_with_needed_levels() const {
-        filter_bank bank = bank_;
+    // The filters, one at a time: their parameters go to bank_ (without
+    // levels), their levels, compacted, to the backend's context. Kymatio
+    // gives psi2 the levels min(max j1, j2, 1 + log2 T); a path (n1, n2)
+    // reads level k1 of psi2, which for some (Q1, Q2) is not among them
+    // (Kymatio then fails with an IndexError): those levels are made the
+    // same way (summing periods).
+    void build_filters() {
         const bool local = geometry_.average == averaging::mode::local;
-        for (const auto& p : paths_) {
-            if (p.order != 2) continue;
-            const int k1 = local ? std::min(p.j[0], geometry_.log2_stride) : p.j[0];
-            auto& levels = bank.psi2[static_cast<std::size_t>(p.key[1])].levels;
-            while (static_cast<int>(levels.size()) <= k1)
-                levels.push_back(periodize_filter_fourier(levels[0], static_cast<int>(levels.size())));
-        }
-        return bank;
+        std::vector<std::vector<compact_level>> psi1, psi2;
+        std::vector<compact_level> phi;
+        auto compact_all = [](const filter& f) {
+            std::vector<compact_level> levels;
+            for (const auto& l : f.levels) levels.push_back(compact(l));
+            return levels;
+        };
+        visit_scattering_filters(
+            static_cast<std::size_t>(geometry_.N_padded), params_.J, params_.Q.q1, params_.Q.q2, geometry_.T,
+            [&](filter_kind kind, std::size_t, filter&& f) {
+                if (kind == filter_kind::psi2) {
+                    int needed = 0;  // highest level read: k1 of any path (n1, this)
+                    for (const auto& f1 : bank_.psi1)
+                        if (f.j > f1.j) needed = std::max(needed, local ? std::min(f1.j, geometry_.log2_stride) : f1.j);
+                    while (static_cast<int>(f.levels.size()) <= needed)
+                        f.levels.push_back(periodize_filter_fourier(f.levels[0], static_cast<int>(f.levels.size())));
+                }
+                auto levels = compact_all(f);
+                f.levels.clear();
+                if (kind == filter_kind::phi) {
+                    phi = std::move(levels);
+                    bank_.phi = std::move(f);
+                } else {
+                    (kind == filter_kind::psi1 ? psi1 : psi2).push_back(std::move(levels));
+                    (kind == filter_kind::psi1 ? bank_.psi1 : bank_.psi2).push_back(std::move(f));
+                }
+            });
+        context_ = std::make_unique<context_type>(psi1, psi2, phi, static_cast<std::size_t>(geometry_.N_padded));
     }
 
     template <class Derived>
@@ -655,7 +682,9 @@ private:
     scattering1d_params params_;
     scattering1d_geometry geometry_;
     int threads_;
-    filter_bank bank_;
+    filter_bank bank_;  // parameters (xi, sigma, j) of every filter; no levels
+    mutable std::once_flag full_bank_once_;
+    mutable std::unique_ptr<filter_bank> full_bank_;
     std::vector<path_info> paths_;
     std::unique_ptr<context_type> context_;
     mutable std::mutex pool_mutex_;

@@ -10,6 +10,7 @@
 #include "wst/elementwise.hpp"
 #include "wst/filter_bank.hpp"
 
+#include <algorithm>
 #include <complex>
 #include <cstddef>
 #include <memory>
@@ -27,32 +28,45 @@ struct fftw {
     public:
         using plan = wst::fftw::plan<Real>;
 
-        context(const filter_bank& bank, std::size_t N_padded) : N_padded_(N_padded) {
+        using window = elementwise::filter_window<Real>;
+
+        // psi1, psi2: per filter, its compact levels; phi: its compact levels.
+        context(const std::vector<std::vector<compact_level>>& psi1, const std::vector<std::vector<compact_level>>& psi2,
+                const std::vector<compact_level>& phi, std::size_t N_padded)
+            : N_padded_(N_padded) {
             // Lengths N_padded, N_padded / 2, ..., 1.
             for (std::size_t l = 0; (N_padded >> l) >= 1; ++l) {
                 r2c_.push_back(std::make_unique<plan>(plan::kind::real_to_complex, N_padded >> l));
                 c2c_backward_.push_back(std::make_unique<plan>(plan::kind::complex_backward, N_padded >> l));
                 c2c_forward_.push_back(std::make_unique<plan>(plan::kind::complex_forward, N_padded >> l));
+                c2r_.push_back(std::make_unique<plan>(plan::kind::complex_to_real, N_padded >> l));
             }
-            auto convert = [](const filter& f) {
-                std::vector<std::vector<Real>> out;
-                for (const auto& level : f.levels) out.emplace_back(level.begin(), level.end());
+            auto convert = [](const std::vector<compact_level>& levels) {
+                std::vector<stored> out;
+                for (const auto& l : levels) out.push_back({std::vector<Real>(l.values.begin(), l.values.end()), l.start, l.n});
                 return out;
             };
-            phi_ = convert(bank.phi);
-            for (const auto& f : bank.psi1) psi1_.push_back(convert(f));
-            for (const auto& f : bank.psi2) psi2_.push_back(convert(f));
+            phi_ = convert(phi);
+            for (const auto& f : psi1) psi1_.push_back(convert(f));
+            for (const auto& f : psi2) psi2_.push_back(convert(f));
         }
 
         std::size_t N_padded() const { return N_padded_; }
         const plan& r2c(std::size_t n) const { return *r2c_[level_of(n)]; }
         const plan& c2c_backward(std::size_t n) const { return *c2c_backward_[level_of(n)]; }
         const plan& c2c_forward(std::size_t n) const { return *c2c_forward_[level_of(n)]; }
-        const Real* phi(int level) const { return phi_[static_cast<std::size_t>(level)].data(); }
-        const Real* psi1(std::size_t n1, int level) const { return psi1_[n1][static_cast<std::size_t>(level)].data(); }
-        const Real* psi2(std::size_t n2, int level) const { return psi2_[n2][static_cast<std::size_t>(level)].data(); }
+        const plan& c2r(std::size_t n) const { return *c2r_[level_of(n)]; }
+        window phi(int level) const { return view(phi_[static_cast<std::size_t>(level)]); }
+        window psi1(std::size_t n1, int level) const { return view(psi1_[n1][static_cast<std::size_t>(level)]); }
+        window psi2(std::size_t n2, int level) const { return view(psi2_[n2][static_cast<std::size_t>(level)]); }
 
     private:
+        struct stored {
+            std::vector<Real> values;
+            std::size_t start, n;
+        };
+        static window view(const stored& s) { return {s.values.data(), s.start, s.values.size(), s.n}; }
+
         std::size_t level_of(std::size_t n) const {
             std::size_t l = 0;
             while ((N_padded_ >> l) != n) ++l;
@@ -60,9 +74,9 @@ struct fftw {
         }
 
         std::size_t N_padded_;
-        std::vector<std::unique_ptr<plan>> r2c_, c2c_backward_, c2c_forward_;
-        std::vector<std::vector<Real>> phi_;
-        std::vector<std::vector<std::vector<Real>>> psi1_, psi2_;
+        std::vector<std::unique_ptr<plan>> r2c_, c2c_backward_, c2c_forward_, c2r_;
+        std::vector<stored> phi_;
+        std::vector<std::vector<stored>> psi1_, psi2_;
     };
 
     // Buffers for a batch of up to `capacity` signals, and the primitives.
@@ -121,23 +135,21 @@ struct fftw {
 
         // Real part of the normalized inverse FFT, row by row.
         void irfft(const complex_type* in, Real* out, std::size_t B, std::size_t n) const {
-            const auto& p = ctx_.c2c_backward(n);
-            const Real scale = Real(1) / static_cast<Real>(n);
-            for (std::size_t b = 0; b < B; ++b) {
-                p.c2c(in + b * n, scratch_.data());
-                for (std::size_t t = 0; t < n; ++t) out[b * n + t] = scratch_.data()[t].real() * scale;
-            }
+            real_part_of_inverse_dft(in, out, B, n, Real(1) / static_cast<Real>(n));
         }
 
         // out (B x n/k) = subsample_fourier(in * filter, k) for rows of n bins.
-        void filter_subsample(const complex_type* in, const Real* filter, std::size_t B, std::size_t n,
-                              std::size_t k, complex_type* out) const {
+        void filter_subsample(const complex_type* in, const elementwise::filter_window<Real>& filter, std::size_t B,
+                              std::size_t n, std::size_t k, complex_type* out) const {
             const elementwise::filter_and_subsample<Real> op;
             const std::size_t n_out = n / k;
             for (std::size_t b = 0; b < B; ++b) {
                 const Real* row_in = reinterpret_cast<const Real*>(in + b * n);
                 Real* row_out = reinterpret_cast<Real*>(out + b * n_out);
-                for (std::size_t i = 0; i < n_out; ++i) op(row_in, filter, n_out, k, i, row_out);
+                std::fill(row_out, row_out + 2 * n_out, Real(0));
+                for (std::size_t i = 0; i < filter.length; ++i) op.term(row_in, filter, n_out, i, row_out);
+                if (k > 1)
+                    for (std::size_t o = 0; o < n_out; ++o) op.finish(k, o, row_out);
             }
         }
 
@@ -187,11 +199,7 @@ struct fftw {
         // Adjoint of rfft (R^n -> C^n): g[t] = Re(sum_k G[k] e^{+2 pi i k t / n}),
         // the real part of the unnormalized inverse DFT.
         void rfft_adjoint(const complex_type* G, Real* g, std::size_t B, std::size_t n) const {
-            const auto& p = ctx_.c2c_backward(n);
-            for (std::size_t b = 0; b < B; ++b) {
-                p.c2c(G + b * n, scratch_.data());
-                for (std::size_t t = 0; t < n; ++t) g[b * n + t] = scratch_.data()[t].real();
-            }
+            real_part_of_inverse_dft(G, g, B, n, Real(1));
         }
 
         // Adjoint of ifft, y = (1/n) sum_k X[k] e^{+2 pi i k t / n}: its conjugate
@@ -213,15 +221,14 @@ struct fftw {
         }
 
         // G_in (B x n) += adjoint of filter_subsample applied to G_out (B x n/k).
-        void filter_subsample_adjoint(const complex_type* G_out, const Real* filter, std::size_t B, std::size_t n,
-                                      std::size_t k, complex_type* G_in) const {
+        void filter_subsample_adjoint(const complex_type* G_out, const elementwise::filter_window<Real>& filter,
+                                      std::size_t B, std::size_t n, std::size_t k, complex_type* G_in) const {
             const elementwise::filter_and_subsample_adjoint<Real> op;
             const std::size_t n_out = n / k;
             for (std::size_t b = 0; b < B; ++b) {
                 const Real* g_out = reinterpret_cast<const Real*>(G_out + b * n_out);
                 Real* g_in = reinterpret_cast<Real*>(G_in + b * n);
-                for (std::size_t m = 0; m < k; ++m)
-                    for (std::size_t i = 0; i < n_out; ++i) op(g_out, filter, n_out, k, i, m, g_in);
+                for (std::size_t i = 0; i < filter.length; ++i) op(g_out, filter, n_out, k, i, g_in);
             }
         }
 
@@ -257,6 +264,23 @@ struct fftw {
         }
 
     private:
+        // out[t] = scale Re(sum_k X[k] e^{+2 pi i k t / n}) per row. The real part
+        // of a sum over all bins is the complex-to-real transform of the
+        // Hermitian part H[k] = (X[k] + conj(X[n - k])) / 2, half the cost of
+        // a complex transform.
+        void real_part_of_inverse_dft(const complex_type* X, Real* out, std::size_t B, std::size_t n, Real scale) const {
+            complex_type* h = scratch_.data();
+            for (std::size_t b = 0; b < B; ++b) {
+                const complex_type* x = X + b * n;
+                if (n == 1) {
+                    out[b] = x[0].real() * scale;
+                    continue;
+                }
+                for (std::size_t k = 0; k <= n / 2; ++k) h[k] = (x[k] + std::conj(x[(n - k) & (n - 1)])) * (Real(0.5) * scale);
+                ctx_.c2r(n).c2r(h, out + b * n);
+            }
+        }
+
         const context<Real>& ctx_;
         std::size_t capacity_;
         wst::fftw::aligned_buffer<Real> real_[real_buffers];

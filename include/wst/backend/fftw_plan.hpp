@@ -39,7 +39,9 @@ struct api<double> {
     static plan c2c(int n, complex* in, complex* out, int sign, unsigned flags) {
         return fftw_plan_dft_1d(n, in, out, sign, flags);
     }
+    static plan c2r(int n, complex* in, double* out, unsigned flags) { return fftw_plan_dft_c2r_1d(n, in, out, flags); }
     static void exec_r2c(plan p, double* in, complex* out) { fftw_execute_dft_r2c(p, in, out); }
+    static void exec_c2r(plan p, complex* in, double* out) { fftw_execute_dft_c2r(p, in, out); }
     static void exec_c2c(plan p, complex* in, complex* out) { fftw_execute_dft(p, in, out); }
     static void destroy(plan p) { fftw_destroy_plan(p); }
 };
@@ -56,7 +58,9 @@ struct api<float> {
     static plan c2c(int n, complex* in, complex* out, int sign, unsigned flags) {
         return fftwf_plan_dft_1d(n, in, out, sign, flags);
     }
+    static plan c2r(int n, complex* in, float* out, unsigned flags) { return fftwf_plan_dft_c2r_1d(n, in, out, flags); }
     static void exec_r2c(plan p, float* in, complex* out) { fftwf_execute_dft_r2c(p, in, out); }
+    static void exec_c2r(plan p, complex* in, float* out) { fftwf_execute_dft_c2r(p, in, out); }
     static void exec_c2c(plan p, complex* in, complex* out) { fftwf_execute_dft(p, in, out); }
     static void destroy(plan p) { fftwf_destroy_plan(p); }
 };
@@ -104,7 +108,7 @@ class plan {
     using A = api<Real>;
 
 public:
-    enum class kind { real_to_complex, complex_backward, complex_forward };
+    enum class kind { real_to_complex, complex_to_real, complex_backward, complex_forward };
 
     plan(kind k, std::size_t n, unsigned rigor = FFTW_ESTIMATE) : n_(n) {
         const unsigned flags = rigor | (n < aligned_min_length ? FFTW_UNALIGNED : 0u);
@@ -115,6 +119,9 @@ public:
         switch (k) {
             case kind::real_to_complex:
                 p_ = A::r2c(static_cast<int>(n), reinterpret_cast<Real*>(in.data()), cout, flags);
+                break;
+            case kind::complex_to_real:
+                p_ = A::c2r(static_cast<int>(n), cin, reinterpret_cast<Real*>(out.data()), flags);
                 break;
             case kind::complex_backward:
                 p_ = A::c2c(static_cast<int>(n), cin, cout, FFTW_BACKWARD, flags);
@@ -137,6 +144,10 @@ public:
     // Unnormalized transforms; thread-safe (FFTW's new-array execute).
     void r2c(const Real* in, std::complex<Real>* out) const {
         A::exec_r2c(p_, const_cast<Real*>(in), reinterpret_cast<typename A::complex*>(out));
+    }
+    // Hermitian half spectrum (n/2 + 1 bins) to real; overwrites `in`.
+    void c2r(std::complex<Real>* in, Real* out) const {
+        A::exec_c2r(p_, reinterpret_cast<typename A::complex*>(in), out);
     }
     void c2c(const std::complex<Real>* in, std::complex<Real>* out) const {
         A::exec_c2c(p_, reinterpret_cast<typename A::complex*>(const_cast<std::complex<Real>*>(in)),
