@@ -162,6 +162,12 @@ TEST_CASE("stopping rules and the progress callback", "[reconstruct]") {
     o.on_iteration = nullptr;
     o.target_error = 0.9;
     CHECK(wst::reconstruct_signals(S, x, o)[0].stop_reason == "target_error");
+    o.target_error = 0;
+    o.max_iterations = 1000000;
+    o.max_seconds = 0.05;
+    const auto timed = wst::reconstruct_signals(S, x, o)[0];
+    CHECK(timed.stop_reason == "time");
+    CHECK(timed.history.back().elapsed_seconds >= 0.05);
 }
 
 TEST_CASE("initializations", "[reconstruct]") {
