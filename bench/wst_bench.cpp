@@ -1,12 +1,15 @@
-// wst-bench: forward, backward and fused loss-and-gradient timings, named
+// wst-bench: forward, backward, forward_vjp, fused loss-and-gradient and
+// build timings, and the FFT floor (fft_roofline), named
 // <op>/<config>/<precision>/t<threads>, e.g. forward/speech/float/t2.
 //   wst-bench --benchmark_filter='forward/.*/float'
 #include "configurations.hpp"
 
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <map>
 #include <memory>
+#include <string>
 
 namespace {
 
@@ -14,10 +17,19 @@ using fftw = wst::backend::fftw;
 
 // What one benchmark works on, built once per configuration and precision
 // (outside the timed region).
+// FFTW planning of the transforms: WST_PLANNING=estimate (default), measure or patient.
+wst::planning planning_from_environment() {
+    const char* p = std::getenv("WST_PLANNING");
+    const std::string v = p ? p : "estimate";
+    if (v == "measure") return wst::planning::measure;
+    if (v == "patient") return wst::planning::patient;
+    return wst::planning::estimate;
+}
+
 template <class Real>
 struct fixture {
     fixture(const bench::configuration& c, int threads)
-        : S(c.params(), {.threads = threads}),
+        : S(c.params(), {.threads = threads, .planning = planning_from_environment()}),
           x(bench::noise<Real>(c.B, c.N, 1)),
           target(S.scattering(bench::noise<Real>(c.B, c.N, 2))),
           cotangent(S.scattering(bench::noise<Real>(c.B, c.N, 3))) {}
@@ -33,6 +45,61 @@ fixture<Real>& get(const bench::configuration& c, int threads) {
     auto& f = cache[{c.name, threads}];
     if (!f) f = std::make_unique<fixture<Real>>(c, threads);
     return *f;
+}
+
+// The FFTs one forward pass of one signal runs, as (kind, length), in the
+// order core::tree runs them: the root's spectrum; per first-order path the
+// inverse FFT of its product, the spectrum of its modulus and the inverse of
+// its average; the same per second-order path (local averaging).
+using fft_kind = wst::fftw::transform;
+template <class Real>
+std::vector<std::pair<fft_kind, std::size_t>> forward_ffts(const wst::Scattering1D<fftw, Real>& S) {
+    const auto Np = static_cast<std::size_t>(S.N_padded());
+    const int ls = S.log2_stride();
+    const std::size_t out = Np >> ls;
+    std::vector<std::pair<fft_kind, std::size_t>> ffts{{fft_kind::real_to_complex, Np}};
+    const auto meta = S.meta();
+    for (std::size_t c = 1; c < meta.order.size(); ++c) {
+        const int j1 = static_cast<int>(meta.j(static_cast<Eigen::Index>(c), 0));
+        const int k1 = std::min(j1, ls);
+        std::size_t len = Np >> k1;
+        if (meta.order[c] == 2) len = Np >> std::max(k1, std::min(static_cast<int>(meta.j(static_cast<Eigen::Index>(c), 1)), ls));
+        ffts.push_back({fft_kind::complex_backward, len});
+        ffts.push_back({fft_kind::real_to_complex, len});
+        ffts.push_back({fft_kind::complex_to_real, out});
+    }
+    return ffts;
+}
+
+// FFTW alone (FFTW_MEASURE plans, one thread) running the FFTs of one
+// forward pass for every signal of the batch: the floor of a forward pass.
+template <class Real>
+void register_roofline(const bench::configuration& c, const std::string& precision) {
+    benchmark::RegisterBenchmark(("fft_roofline/" + c.name + "/" + precision + "/t1").c_str(),
+                                 [c](benchmark::State& state) {
+                                     auto& f = get<Real>(c, 1);
+                                     const auto ffts = forward_ffts(f.S);
+                                     std::map<std::pair<fft_kind, std::size_t>, std::unique_ptr<wst::fftw::plan<Real>>> plans;
+                                     for (const auto& key : ffts)
+                                         if (!plans[key]) plans[key] = std::make_unique<wst::fftw::plan<Real>>(key.first, key.second, FFTW_MEASURE);
+                                     const auto Np = static_cast<std::size_t>(f.S.N_padded());
+                                     wst::fftw::aligned_buffer<std::complex<Real>> a(Np), b(Np);
+                                     std::fill(a.data(), a.data() + Np, std::complex<Real>(1, 0));
+                                     for (auto _ : state)
+                                         for (long long signal = 0; signal < c.B; ++signal)
+                                             for (const auto& key : ffts) {
+                                                 const auto& p = *plans[key];
+                                                 if (key.first == fft_kind::real_to_complex)
+                                                     p.r2c(reinterpret_cast<Real*>(a.data()), b.data());
+                                                 else if (key.first == fft_kind::complex_to_real)
+                                                     p.c2r(b.data(), reinterpret_cast<Real*>(a.data()));
+                                                 else
+                                                     p.c2c(a.data(), b.data());
+                                             }
+                                     state.counters["ffts"] = static_cast<double>(ffts.size() * static_cast<std::size_t>(c.B));
+                                 })
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
 }
 
 template <class Real>
@@ -57,6 +124,15 @@ void register_all(const bench::configuration& c, const std::string& precision, i
     add("loss_grad", [](fixture<Real>& f) {
         benchmark::DoNotOptimize(f.S.loss_gradient(f.x, f.target, wst::loss::norm));
     });
+    benchmark::RegisterBenchmark(("build" + suffix).c_str(),
+                                 [c, threads](benchmark::State& state) {
+                                     for (auto _ : state) {
+                                         wst::Scattering1D<fftw, Real> S(c.params(), {.threads = threads});
+                                         benchmark::DoNotOptimize(S.output_size());
+                                     }
+                                 })
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
 }
 
 }  // namespace
@@ -67,6 +143,10 @@ int main(int argc, char** argv) {
             register_all<float>(c, "float", threads);
             register_all<double>(c, "double", threads);
         }
+    for (const auto& c : bench::configurations()) {
+        register_roofline<float>(c, "float");
+        register_roofline<double>(c, "double");
+    }
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::RunSpecifiedBenchmarks();

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <random>
+#include <filesystem>
 #include <thread>
 
 using wst::Scattering1D;
@@ -194,4 +195,24 @@ TEST_CASE("results do not depend on the number of threads, bit for bit", "[invar
     const wst::execution zero{.threads = 0};
     auto build = [&] { return Scattering1D<fftw, double>(p, zero); };
     CHECK_THROWS_WITH(build(), Catch::Matchers::Contains("threads = 0"));
+}
+
+TEST_CASE("measured FFT plans give the same transform; wisdom round-trips", "[invariants][planning]") {
+    const wst::scattering1d_params p{.J = 5, .shape = 600, .Q = 4};
+    const auto x = noise(2, 600, 31);
+    const Scattering1D<fftw, double> estimate(p);
+    const Scattering1D<fftw, double> measure(p, {.planning = wst::planning::measure});
+    const auto a = estimate.scattering(x), b = measure.scattering(x);
+    double worst = 0, scale = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        worst = std::max(worst, std::abs(a.data()[i] - b.data()[i]));
+        scale = std::max(scale, std::abs(a.data()[i]));
+    }
+    CHECK(worst <= 1e-13 * scale);
+    const std::string path = (std::filesystem::temp_directory_path() / "wst_test_wisdom").string();
+    CHECK(wst::fftw::export_wisdom(path));
+    CHECK(wst::fftw::import_wisdom(path));
+    CHECK_FALSE(wst::fftw::import_wisdom(path + "_missing"));
+    std::filesystem::remove(path + ".f64");
+    std::filesystem::remove(path + ".f32");
 }

@@ -50,6 +50,19 @@ struct filter_and_subsample {
         out[2 * o] += in[2 * j] * f.values[i];
         out[2 * o + 1] += in[2 * j + 1] * f.values[i];
     }
+    // The same for `count` consecutive window entries from i whose bins j and
+    // o do not wrap (a loop the compiler vectorizes).
+    WST_HOST_DEVICE void run(const Real* in, const filter_window<Real>& f, std::size_t n_out, std::size_t i,
+                             std::size_t count, Real* out) const {
+        const std::size_t j = (f.start + i) & (f.n - 1), o = j & (n_out - 1);
+        const Real* x = in + 2 * j;
+        const Real* v = f.values + i;
+        Real* y = out + 2 * o;
+        for (std::size_t t = 0; t < count; ++t) {
+            y[2 * t] += x[2 * t] * v[t];
+            y[2 * t + 1] += x[2 * t + 1] * v[t];
+        }
+    }
     WST_HOST_DEVICE void finish(std::size_t k, std::size_t o, Real* out) const {
         out[2 * o] /= static_cast<Real>(k);
         out[2 * o + 1] /= static_cast<Real>(k);
@@ -68,7 +81,30 @@ struct filter_and_subsample_adjoint {
         grad_in[2 * j] += w * grad_out[2 * o];
         grad_in[2 * j + 1] += w * grad_out[2 * o + 1];
     }
+    // The same for `count` consecutive window entries from i that do not wrap.
+    WST_HOST_DEVICE void run(const Real* grad_out, const filter_window<Real>& f, std::size_t n_out, std::size_t k,
+                             std::size_t i, std::size_t count, Real* grad_in) const {
+        const std::size_t j = (f.start + i) & (f.n - 1), o = j & (n_out - 1);
+        const Real* g = grad_out + 2 * o;
+        const Real* v = f.values + i;
+        Real* y = grad_in + 2 * j;
+        for (std::size_t t = 0; t < count; ++t) {
+            const Real w = v[t] / static_cast<Real>(k);
+            y[2 * t] += w * g[2 * t];
+            y[2 * t + 1] += w * g[2 * t + 1];
+        }
+    }
 };
+
+// Length of the run of window entries from i whose bin j = (start + i) mod n
+// and output bin j mod n_out both advance without wrapping.
+template <class Real>
+WST_HOST_DEVICE inline std::size_t unwrapped_run(const filter_window<Real>& f, std::size_t n_out, std::size_t i) {
+    const std::size_t j = (f.start + i) & (f.n - 1);
+    const std::size_t to_window_end = f.length - i, to_n = f.n - j, to_period = n_out - (j & (n_out - 1));
+    const std::size_t a = to_window_end < to_n ? to_window_end : to_n;
+    return a < to_period ? a : to_period;
+}
 
 // |z| as numpy.abs computes it (hypot: no overflow or underflow in the
 // squares), without hypot's cost: the plain formula, and hypot (float
@@ -84,6 +120,15 @@ WST_HOST_DEVICE inline double magnitude(double re, double im) {
     using std::sqrt;
     const double s = re * re + im * im;
     return (s < 1e300 && s > 1e-300) ? sqrt(s) : hypot(re, im);
+}
+
+// The plain |z| = sqrt(re^2 + im^2), and whether it is exact enough for a
+// given re^2 + im^2 (no overflow or underflow in the squares); a loop can
+// take the plain one everywhere (vectorized) and redo the few others.
+template <class Real>
+WST_HOST_DEVICE inline bool plain_magnitude_ok(Real squares) {
+    return squares < (sizeof(Real) == 4 ? Real(1e37) : Real(1e300)) &&
+           squares > (sizeof(Real) == 4 ? Real(1e-37) : Real(1e-300));
 }
 
 // Complex modulus |z|.

@@ -67,6 +67,21 @@ struct scattering1d_params {
     wst::out_type out_type = wst::out_type::array;
 };
 
+// How thoroughly FFT plans are chosen when a transform is built: estimate
+// (instant), or measure / patient (FFTW times candidate algorithms: slower
+// to build, faster to run; its wisdom can be saved and loaded, see
+// wst::fftw::export_wisdom).
+enum class planning { estimate, measure, patient };
+
+// How a transform computes, beside what it computes.
+struct execution {
+    // Threads per call: over the signals of a batch when there are enough,
+    // otherwise over the first-order subtrees of each signal. The results
+    // do not depend on the number of threads, bit for bit.
+    int threads = 1;
+    wst::planning planning = wst::planning::estimate;
+};
+
 // A condition Kymatio reports with warnings.warn: the transform still works.
 struct warning {
     std::string code;     // stable identifier, e.g. "border_effects"

@@ -102,14 +102,6 @@ struct loss_and_gradient {
     std::vector<std::array<double, 3>> squared_error_by_order;
 };
 
-// How a transform computes, beside what it computes.
-struct execution {
-    // Threads per call: over the signals of a batch when there are enough,
-    // otherwise over the first-order subtrees of each signal. The results
-    // do not depend on the number of threads, bit for bit.
-    int threads = 1;
-};
-
 // Called once per warning when the transform is built; the warnings are also
 // kept and can be read with warnings().
 using warning_handler = std::function<void(const warning&)>;
@@ -124,7 +116,7 @@ public:
 
     explicit Scattering1D(const scattering1d_params& params, const execution& exec = {},
                           const warning_handler& on_warning = {})
-        : params_(params), geometry_(make_geometry(params)), threads_(exec.threads) {
+        : params_(params), geometry_(make_geometry(params)), threads_(exec.threads), exec_(exec) {
         if (exec.threads < 1 || exec.threads > 1024)
             detail::reject("threads", exec.threads, "the number of threads must be between 1 and 1024");
         build_filters();
@@ -407,7 +399,7 @@ private:
                     (kind == filter_kind::psi1 ? bank_.psi1 : bank_.psi2).push_back(std::move(f));
                 }
             });
-        context_ = std::make_unique<context_type>(psi1, psi2, phi, static_cast<std::size_t>(geometry_.N_padded));
+        context_ = std::make_unique<context_type>(psi1, psi2, phi, static_cast<std::size_t>(geometry_.N_padded), exec_.planning);
     }
 
     template <class Derived>
@@ -682,6 +674,7 @@ private:
     scattering1d_params params_;
     scattering1d_geometry geometry_;
     int threads_;
+    execution exec_;
     filter_bank bank_;  // parameters (xi, sigma, j) of every filter; no levels
     mutable std::once_flag full_bank_once_;
     mutable std::unique_ptr<filter_bank> full_bank_;

@@ -9,6 +9,7 @@
 #include "wst/backend/fftw_plan.hpp"
 #include "wst/elementwise.hpp"
 #include "wst/filter_bank.hpp"
+#include "wst/parameters.hpp"
 
 #include <algorithm>
 #include <complex>
@@ -32,14 +33,17 @@ struct fftw {
 
         // psi1, psi2: per filter, its compact levels; phi: its compact levels.
         context(const std::vector<std::vector<compact_level>>& psi1, const std::vector<std::vector<compact_level>>& psi2,
-                const std::vector<compact_level>& phi, std::size_t N_padded)
+                const std::vector<compact_level>& phi, std::size_t N_padded, planning rigor = planning::estimate)
             : N_padded_(N_padded) {
+            const unsigned flags = rigor == planning::patient   ? FFTW_PATIENT
+                                   : rigor == planning::measure ? FFTW_MEASURE
+                                                                : FFTW_ESTIMATE;
             // Lengths N_padded, N_padded / 2, ..., 1.
             for (std::size_t l = 0; (N_padded >> l) >= 1; ++l) {
-                r2c_.push_back(std::make_unique<plan>(plan::kind::real_to_complex, N_padded >> l));
-                c2c_backward_.push_back(std::make_unique<plan>(plan::kind::complex_backward, N_padded >> l));
-                c2c_forward_.push_back(std::make_unique<plan>(plan::kind::complex_forward, N_padded >> l));
-                c2r_.push_back(std::make_unique<plan>(plan::kind::complex_to_real, N_padded >> l));
+                r2c_.push_back(std::make_unique<plan>(plan::kind::real_to_complex, N_padded >> l, flags));
+                c2c_backward_.push_back(std::make_unique<plan>(plan::kind::complex_backward, N_padded >> l, flags));
+                c2c_forward_.push_back(std::make_unique<plan>(plan::kind::complex_forward, N_padded >> l, flags));
+                c2r_.push_back(std::make_unique<plan>(plan::kind::complex_to_real, N_padded >> l, flags));
             }
             auto convert = [](const std::vector<compact_level>& levels) {
                 std::vector<stored> out;
@@ -147,16 +151,30 @@ struct fftw {
                 const Real* row_in = reinterpret_cast<const Real*>(in + b * n);
                 Real* row_out = reinterpret_cast<Real*>(out + b * n_out);
                 std::fill(row_out, row_out + 2 * n_out, Real(0));
-                for (std::size_t i = 0; i < filter.length; ++i) op.term(row_in, filter, n_out, i, row_out);
+                for (std::size_t i = 0; i < filter.length;) {
+                    const std::size_t run = elementwise::unwrapped_run(filter, n_out, i);
+                    op.run(row_in, filter, n_out, i, run, row_out);
+                    i += run;
+                }
                 if (k > 1)
                     for (std::size_t o = 0; o < n_out; ++o) op.finish(k, o, row_out);
             }
         }
 
+        // |z|: the plain formula everywhere, then the exact one where the
+        // squares overflow or underflow.
         void modulus(const complex_type* in, Real* out, std::size_t B, std::size_t n) const {
             const elementwise::modulus<Real> op;
             const Real* z = reinterpret_cast<const Real*>(in);
-            for (std::size_t i = 0; i < B * n; ++i) out[i] = op(z, i);
+            bool all_plain = true;
+            for (std::size_t i = 0; i < B * n; ++i) {
+                const Real s = z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1];
+                out[i] = std::sqrt(s);
+                all_plain &= elementwise::plain_magnitude_ok(s);
+            }
+            if (all_plain) return;
+            for (std::size_t i = 0; i < B * n; ++i)
+                if (!elementwise::plain_magnitude_ok(z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1])) out[i] = op(z, i);
         }
 
         // dst[b * dst_stride + t] = in[b * n + start + t] for t < end - start.
@@ -228,7 +246,11 @@ struct fftw {
             for (std::size_t b = 0; b < B; ++b) {
                 const Real* g_out = reinterpret_cast<const Real*>(G_out + b * n_out);
                 Real* g_in = reinterpret_cast<Real*>(G_in + b * n);
-                for (std::size_t i = 0; i < filter.length; ++i) op(g_out, filter, n_out, k, i, g_in);
+                for (std::size_t i = 0; i < filter.length;) {
+                    const std::size_t run = elementwise::unwrapped_run(filter, n_out, i);
+                    op.run(g_out, filter, n_out, k, i, run, g_in);
+                    i += run;
+                }
             }
         }
 

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <new>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace wst::fftw {
@@ -65,6 +66,21 @@ struct api<float> {
     static void destroy(plan p) { fftwf_destroy_plan(p); }
 };
 
+// FFTW's wisdom (the plans measured so far, float and double) saved to and
+// loaded from files `path` + ".f64" / ".f32", so that measure / patient
+// planning is paid once per machine. Return false when a file cannot be
+// written or read.
+inline bool export_wisdom(const std::string& path) {
+    std::lock_guard<std::mutex> lock(planner_mutex());
+    return fftw_export_wisdom_to_filename((path + ".f64").c_str()) != 0 &&
+           fftwf_export_wisdom_to_filename((path + ".f32").c_str()) != 0;
+}
+inline bool import_wisdom(const std::string& path) {
+    std::lock_guard<std::mutex> lock(planner_mutex());
+    return fftw_import_wisdom_from_filename((path + ".f64").c_str()) != 0 &&
+           fftwf_import_wisdom_from_filename((path + ".f32").c_str()) != 0;
+}
+
 // An FFTW-aligned array of T that frees itself.
 template <class T>
 class aligned_buffer {
@@ -102,13 +118,16 @@ private:
 // (all lengths are powers of two).
 inline constexpr std::size_t aligned_min_length = 16;
 
+// The transforms a plan can run.
+enum class transform { real_to_complex, complex_to_real, complex_backward, complex_forward };
+
 // One 1-D FFTW plan of a given kind and length, created under the planner lock.
 template <class Real>
 class plan {
     using A = api<Real>;
 
 public:
-    enum class kind { real_to_complex, complex_to_real, complex_backward, complex_forward };
+    using kind = transform;
 
     plan(kind k, std::size_t n, unsigned rigor = FFTW_ESTIMATE) : n_(n) {
         const unsigned flags = rigor | (n < aligned_min_length ? FFTW_UNALIGNED : 0u);
