@@ -37,7 +37,8 @@ inline void write_atomically(const fs::path& target, const std::function<void(co
     if (!fs::is_directory(dir, ec)) throw std::runtime_error("output folder " + dir.string() + " does not exist");
     std::string leaf = ".";
     leaf += target.filename().string();
-    leaf += ".tmp-XXXXXX";
+    leaf += ".tmp-";
+    leaf.append(6, 'X');  // mkstemp's template
     std::string pattern = (dir / leaf).string();
     const int fd = ::mkstemp(pattern.data());
     if (fd < 0)

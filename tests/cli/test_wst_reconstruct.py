@@ -12,20 +12,12 @@ import wave
 
 import numpy as np
 
+from checks import check, finish
+
 tool, cosine, harmonic = (os.path.abspath(a) for a in sys.argv[1:4])
-passed = failed = 0
 outputs = ["original.npy", "original.wav", "reconstruction.npy", "reconstruction.wav", "loss.csv", "summary.json",
            "original.png", "reconstruction.png", "loss.png", "spectrogram_original.png",
            "spectrogram_reconstruction.png"]
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAILED:", what)
 
 
 def float_wav_info(path):
@@ -131,5 +123,4 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode != 0 and "refusing" in r.stderr, "refuses to overwrite its input")
     check(open(os.path.join(tmp, "inside", "original.npy"), "rb").read() == before, "input unchanged")
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

@@ -12,17 +12,9 @@ import wave
 
 import numpy as np
 
+from checks import check, finish
+
 tool, ref = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAILED:", what)
 
 
 def run(*args):
@@ -138,5 +130,4 @@ with tempfile.TemporaryDirectory() as tmp:
         check(not any(f.startswith(".out") for f in os.listdir(tmp)), what + ": no temporary file left")
     check(open(good, "rb").read() == before, "input unchanged")
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

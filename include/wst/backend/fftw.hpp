@@ -129,12 +129,7 @@ struct fftw {
 
         // Inverse FFT normalized by 1/n, row by row.
         void ifft(const complex_type* in, complex_type* out, std::size_t B, std::size_t n) const {
-            const auto& p = ctx_.c2c_backward(n);
-            const Real scale = Real(1) / static_cast<Real>(n);
-            for (std::size_t b = 0; b < B; ++b) {
-                p.c2c(in + b * n, out + b * n);
-                for (std::size_t t = 0; t < n; ++t) out[b * n + t] *= scale;
-            }
+            scaled_c2c(ctx_.c2c_backward(n), in, out, B, n);
         }
 
         // Real part of the normalized inverse FFT, row by row.
@@ -223,12 +218,7 @@ struct fftw {
         // Adjoint of ifft, y = (1/n) sum_k X[k] e^{+2 pi i k t / n}: its conjugate
         // transpose, G_X = fft(G_y) / n.
         void ifft_adjoint(const complex_type* G_y, complex_type* G_X, std::size_t B, std::size_t n) const {
-            const auto& p = ctx_.c2c_forward(n);
-            const Real scale = Real(1) / static_cast<Real>(n);
-            for (std::size_t b = 0; b < B; ++b) {
-                p.c2c(G_y + b * n, G_X + b * n);
-                for (std::size_t k = 0; k < n; ++k) G_X[b * n + k] *= scale;
-            }
+            scaled_c2c(ctx_.c2c_forward(n), G_y, G_X, B, n);
         }
 
         // Adjoint of irfft (real part of ifft): G_X = fft(g) / n for real g.
@@ -286,6 +276,16 @@ struct fftw {
         }
 
     private:
+        // out = p(in) / n, row by row.
+        static void scaled_c2c(const typename context<Real>::plan& p, const complex_type* in, complex_type* out,
+                               std::size_t B, std::size_t n) {
+            const Real scale = Real(1) / static_cast<Real>(n);
+            for (std::size_t b = 0; b < B; ++b) {
+                p.c2c(in + b * n, out + b * n);
+                for (std::size_t t = 0; t < n; ++t) out[b * n + t] *= scale;
+            }
+        }
+
         // out[t] = scale Re(sum_k X[k] e^{+2 pi i k t / n}) per row. The real part
         // of a sum over all bins is the complex-to-real transform of the
         // Hermitian part H[k] = (X[k] + conj(X[n - k])) / 2, half the cost of
