@@ -59,7 +59,7 @@ inline double inverse_fft_l1_norm(std::span<const double> h_f) {
     const double inv_n = 1.0 / static_cast<double>(N);
     double l1 = 0.0;
     for (std::size_t t = 0; t <= N / 2; ++t) {
-        const double a = std::abs(out.data()[t] * inv_n);
+        const double a = std::sqrt(std::norm(out.data()[t] * inv_n));
         l1 += (t == 0 || 2 * t == N) ? a : 2 * a;
     }
     return l1;
@@ -91,21 +91,37 @@ inline std::vector<double> morlet_1d(std::size_t N, double xi, double sigma) {
         return static_cast<double>(i <= half ? i : i - static_cast<long long>(N)) * (1.0 / n);
     };
 
-    // exp(-a) is exactly 0 in double for a > 745.2: skipping those terms
-    // changes no bit and most of the work for narrow filters.
-    auto gaussian = [&](double d) {
-        const double a = (d * d) / two_sigma2;
-        return a > 746.0 ? 0.0 : std::exp(-a);
+    // exp(-a) is exactly 0 in double for a > 745.2: terms with a > 746 are
+    // skipped, which changes no bit. `add_gaussian` visits only the m whose
+    // frequency lies within sqrt(746 * 2 sigma^2) of the center (plus a bin
+    // of margin; frequencies grow with m), the others being such terms.
+    const double reach = std::sqrt(746.0 * two_sigma2) + 2.0 / n;
+    auto add_gaussian = [&](std::vector<double>& acc, double center, auto&& frequency, long long first_m) {
+        const long long total = static_cast<long long>(periods * N);
+        long long lo = std::max<long long>(0, static_cast<long long>(std::floor((center - reach) * n)) - first_m - 1);
+        long long hi = std::min<long long>(total, static_cast<long long>(std::ceil((center + reach) * n)) - first_m + 2);
+        for (long long m = lo; m < hi; ++m) {
+            const double d = frequency(static_cast<std::size_t>(m)) - center;
+            const double a = (d * d) / two_sigma2;
+            if (a <= 746.0) acc[static_cast<std::size_t>(m) % N] += std::exp(-a);
+        }
     };
+    const long long first_m = (1 - P) * static_cast<long long>(N);  // freq(m) = (m + first_m) / N
     std::vector<double> low(N, 0.0), filter(N, 0.0);
-    for (std::size_t p = 0; p < periods; ++p)
-        for (std::size_t k = 0; k < N; ++k) low[k] += gaussian(freq_low(p * N + k));
+    if (P > 1) {
+        add_gaussian(low, 0.0, freq, first_m);
+    } else {  // fftfreq order is not monotonic: visit every bin
+        for (std::size_t k = 0; k < N; ++k) {
+            const double f = freq_low(k);
+            const double a = (f * f) / two_sigma2;
+            if (a <= 746.0) low[k] += std::exp(-a);
+        }
+    }
     for (double& v : low) v /= static_cast<double>(periods);
 
     if (xi != 0.0) {
         std::vector<double> gabor(N, 0.0);
-        for (std::size_t p = 0; p < periods; ++p)
-            for (std::size_t k = 0; k < N; ++k) gabor[k] += gaussian(freq(p * N + k) - xi);
+        add_gaussian(gabor, xi, freq, first_m);
         for (double& v : gabor) v /= static_cast<double>(periods);
         const double kappa = gabor[0] / low[0];
         for (std::size_t k = 0; k < N; ++k) filter[k] = gabor[k] - kappa * low[k];
@@ -303,7 +319,7 @@ inline compact_level compact(const std::vector<double>& level, double relative_f
     // The window is the complement of the longest circular run of small values.
     std::size_t best_gap = 0, best_gap_end = 0, run = 0;
     for (std::size_t i = 0; i < 2 * n; ++i) {
-        if (std::abs(level[i % n]) <= floor) {
+        if (std::abs(level[i < n ? i : i - n]) <= floor) {
             if (++run > best_gap && run <= n) best_gap = run, best_gap_end = i + 1;
         } else {
             run = 0;
