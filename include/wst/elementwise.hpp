@@ -39,19 +39,13 @@ struct filter_window {
 // subsample_fourier: subsampling a signal by k in time averages the k
 // periods of its spectrum,
 //   out[i] = (1/k) sum_{m<k} in[i + m n_out] * filter[i + m n_out],  n_out = n / k.
-// Only the filter's window contributes: term(i) adds window entry i into
-// out (zeroed before), finish(o) divides bin o by k afterwards. `in` and
+// Only the filter's window contributes: run() adds `count` consecutive
+// window entries from i whose bins j = (start + i) mod n and o = j mod n_out
+// do not wrap (see unwrapped_run) into out (zeroed before; a loop the
+// compiler vectorizes), finish(o) divides bin o by k afterwards. `in` and
 // `out` are interleaved complex arrays.
 template <class Real>
 struct filter_and_subsample {
-    WST_HOST_DEVICE void term(const Real* in, const filter_window<Real>& f, std::size_t n_out, std::size_t i,
-                              Real* out) const {
-        const std::size_t j = (f.start + i) & (f.n - 1), o = j & (n_out - 1);
-        out[2 * o] += in[2 * j] * f.values[i];
-        out[2 * o + 1] += in[2 * j + 1] * f.values[i];
-    }
-    // The same for `count` consecutive window entries from i whose bins j and
-    // o do not wrap (a loop the compiler vectorizes).
     WST_HOST_DEVICE void run(const Real* in, const filter_window<Real>& f, std::size_t n_out, std::size_t i,
                              std::size_t count, Real* out) const {
         const std::size_t j = (f.start + i) & (f.n - 1), o = j & (n_out - 1);
@@ -74,14 +68,7 @@ struct filter_and_subsample {
 // added to what grad_in already holds (bins outside the window receive 0).
 template <class Real>
 struct filter_and_subsample_adjoint {
-    WST_HOST_DEVICE void operator()(const Real* grad_out, const filter_window<Real>& f, std::size_t n_out,
-                                    std::size_t k, std::size_t i, Real* grad_in) const {
-        const std::size_t j = (f.start + i) & (f.n - 1), o = j & (n_out - 1);
-        const Real w = f.values[i] / static_cast<Real>(k);
-        grad_in[2 * j] += w * grad_out[2 * o];
-        grad_in[2 * j + 1] += w * grad_out[2 * o + 1];
-    }
-    // The same for `count` consecutive window entries from i that do not wrap.
+    // `count` consecutive window entries from i that do not wrap.
     WST_HOST_DEVICE void run(const Real* grad_out, const filter_window<Real>& f, std::size_t n_out, std::size_t k,
                              std::size_t i, std::size_t count, Real* grad_in) const {
         const std::size_t j = (f.start + i) & (f.n - 1), o = j & (n_out - 1);

@@ -90,13 +90,12 @@ struct fftw {
         using complex_type = std::complex<Real>;
 
         workspace(const context<Real>& ctx, std::size_t capacity)
-            : ctx_(ctx), capacity_(capacity), scratch_(capacity * ctx.N_padded()) {
+            : ctx_(ctx), scratch_(capacity * ctx.N_padded()) {
             const std::size_t n = capacity * ctx.N_padded();
             for (auto& r : real_) r = wst::fftw::aligned_buffer<Real>(n);
             for (auto& c : complex_) c = wst::fftw::aligned_buffer<complex_type>(n);
         }
 
-        std::size_t capacity() const { return capacity_; }
         const context<Real>& ctx() const { return ctx_; }
 
         // Buffers of capacity x N_padded values the algorithms work in:
@@ -304,7 +303,6 @@ struct fftw {
         }
 
         const context<Real>& ctx_;
-        std::size_t capacity_;
         wst::fftw::aligned_buffer<Real> real_[real_buffers];
         wst::fftw::aligned_buffer<complex_type> complex_[complex_buffers];
         mutable wst::fftw::aligned_buffer<complex_type> scratch_;

@@ -129,7 +129,7 @@ class plan {
 public:
     using kind = transform;
 
-    plan(kind k, std::size_t n, unsigned rigor = FFTW_ESTIMATE) : n_(n) {
+    plan(kind k, std::size_t n, unsigned rigor = FFTW_ESTIMATE) {
         const unsigned flags = rigor | (n < aligned_min_length ? FFTW_UNALIGNED : 0u);
         aligned_buffer<std::complex<Real>> in(n), out(n);
         auto* cin = reinterpret_cast<typename A::complex*>(in.data());
@@ -158,8 +158,6 @@ public:
         A::destroy(p_);
     }
 
-    std::size_t size() const noexcept { return n_; }
-
     // Unnormalized transforms; thread-safe (FFTW's new-array execute).
     void r2c(const Real* in, std::complex<Real>* out) const {
         A::exec_r2c(p_, const_cast<Real*>(in), reinterpret_cast<typename A::complex*>(out));
@@ -174,7 +172,6 @@ public:
     }
 
 private:
-    std::size_t n_;
     typename A::plan p_ = nullptr;
 };
 
