@@ -126,11 +126,10 @@ struct modulus {
 
 // Adjoint of the modulus: d|z| = Re(conj(z / |z|) dz), so the cotangent g of
 // |z| gives g z / |z| for z; 0 where z = 0 exactly (Kymatio's convention,
-// which keeps the gradient of an all-zero input finite).
+// which keeps the gradient of an all-zero input finite). r is |z[i]|.
 template <class Real>
 struct modulus_adjoint {
-    WST_HOST_DEVICE void operator()(const Real* z, const Real* g, std::size_t i, Real* grad_z) const {
-        const Real r = magnitude(z[2 * i], z[2 * i + 1]);
+    WST_HOST_DEVICE void operator()(const Real* z, const Real* g, Real r, std::size_t i, Real* grad_z) const {
         const Real w = r > Real(0) ? g[i] / r : Real(0);
         grad_z[2 * i] = w * z[2 * i];
         grad_z[2 * i + 1] = w * z[2 * i + 1];

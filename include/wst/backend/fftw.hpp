@@ -11,6 +11,8 @@
 #include "wst/filter_bank.hpp"
 #include "wst/parameters.hpp"
 
+#include <Eigen/Core>
+
 #include <algorithm>
 #include <complex>
 #include <cstddef>
@@ -155,19 +157,20 @@ struct fftw {
             }
         }
 
-        // |z|: the plain formula everywhere, then the exact one where the
-        // squares overflow or underflow.
+        // |z|: the plain formula everywhere (squares summed by the compiler's
+        // vectorized loop, Eigen's SIMD square root, which does not wait on
+        // errno), then the exact one where the squares overflow or underflow.
         void modulus(const complex_type* in, Real* out, std::size_t B, std::size_t n) const {
-            const elementwise::modulus<Real> op;
             const Real* z = reinterpret_cast<const Real*>(in);
-            bool all_plain = true;
-            for (std::size_t i = 0; i < B * n; ++i) {
-                const Real s = z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1];
-                out[i] = std::sqrt(s);
-                all_plain &= elementwise::plain_magnitude_ok(s);
-            }
+            const std::size_t count = B * n;
+            for (std::size_t i = 0; i < count; ++i) out[i] = z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1];
+            Eigen::Map<Eigen::Array<Real, Eigen::Dynamic, 1>> r(out, static_cast<Eigen::Index>(count));
+            const bool all_plain =
+                elementwise::plain_magnitude_ok(r.minCoeff()) && elementwise::plain_magnitude_ok(r.maxCoeff());
+            r = r.sqrt();
             if (all_plain) return;
-            for (std::size_t i = 0; i < B * n; ++i)
+            const elementwise::modulus<Real> op;
+            for (std::size_t i = 0; i < count; ++i)
                 if (!elementwise::plain_magnitude_ok(z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1])) out[i] = op(z, i);
         }
 
@@ -243,12 +246,14 @@ struct fftw {
             }
         }
 
-        // G_z = g z / |z| (0 where z = 0).
+        // G_z = g z / |z| (0 where z = 0), |z| computed as in modulus().
         void modulus_adjoint(const complex_type* z, const Real* g, complex_type* G_z, std::size_t B,
                              std::size_t n) const {
+            Real* r = reinterpret_cast<Real*>(scratch_.data());
+            modulus(z, r, B, n);
             const elementwise::modulus_adjoint<Real> op;
             for (std::size_t i = 0; i < B * n; ++i)
-                op(reinterpret_cast<const Real*>(z), g, i, reinterpret_cast<Real*>(G_z));
+                op(reinterpret_cast<const Real*>(z), g, r[i], i, reinterpret_cast<Real*>(G_z));
         }
 
         // Adjoint of unpad: the cotangent in [start, end) of each row, 0 elsewhere.
