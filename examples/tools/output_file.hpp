@@ -35,6 +35,10 @@ inline void write_atomically(const fs::path& target, const std::function<void(co
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) throw std::runtime_error("output folder " + dir.string() + " does not exist");
+    // Renaming over a device, a folder or a pipe would replace it: only
+    // regular files are overwritten.
+    if (fs::exists(target, ec) && !fs::is_regular_file(target, ec))
+        throw std::runtime_error(target.string() + " exists and is not a regular file; refusing to replace it");
     std::string leaf = ".";
     leaf += target.filename().string();
     leaf += ".tmp-";

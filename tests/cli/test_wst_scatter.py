@@ -97,6 +97,8 @@ with tempfile.TemporaryDirectory() as tmp:
     np.save(os.path.join(tmp, "nan.npy"), nan)
     open(os.path.join(tmp, "garbage.npy"), "wb").write(os.urandom(300))
     open(os.path.join(tmp, "truncated.npy"), "wb").write(open(good, "rb").read()[:500])
+    os.mkdir(os.path.join(tmp, "a_folder.npy"))
+    os.mkfifo(os.path.join(tmp, "a_pipe.npy"))
     bad = [
         ([good, good, "--J", 8], "over the input"),
         ([good, "out.npz", "--J", 8], "wrong extension"),
@@ -118,6 +120,9 @@ with tempfile.TemporaryDirectory() as tmp:
         (["missing.npy", "out.npy", "--J", 4], "missing file"),
         ([good, "no_such_dir/out.npy", "--J", 8], "missing folder"),
         ([good, "out.npy", "--J", 8, "--grad", "gx.npy"], "--grad without --cotangent"),
+        ([good, "/dev/full", "--J", 8], "a device as output"),
+        ([good, "a_folder.npy", "--J", 8], "a folder as output"),
+        ([good, "a_pipe.npy", "--J", 8], "a named pipe as output"),
         ([good, "out.npy", "--J", 8, "--cotangent", "three_d.npy", "--grad", "gx.npy"], "cotangent of the wrong shape"),
         ([good, "out.npy", "--J", 8, "--cotangent", good, "--grad", good], "gradient over the input"),
     ]
