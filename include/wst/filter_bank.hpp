@@ -39,6 +39,9 @@ namespace detail {
 
 // A real-to-complex plan of length N, made once per length and process.
 inline const fftw::plan<double>& cached_r2c_plan(std::size_t N) {
+    // The planner's lock is made first so that it outlives the cached plans,
+    // which take it when they are destroyed at exit.
+    [[maybe_unused]] static std::mutex& planner = fftw::planner_mutex();
     static std::mutex m;
     static std::map<std::size_t, std::unique_ptr<fftw::plan<double>>> plans;
     std::lock_guard<std::mutex> lock(m);
