@@ -57,9 +57,11 @@ struct filter_and_subsample {
             y[2 * t + 1] += x[2 * t + 1] * v[t];
         }
     }
+    // Dividing by k, a power of two, is multiplying by 1 / k exactly.
     WST_HOST_DEVICE void finish(std::size_t k, std::size_t o, Real* out) const {
-        out[2 * o] /= static_cast<Real>(k);
-        out[2 * o + 1] /= static_cast<Real>(k);
+        const Real inv_k = Real(1) / static_cast<Real>(k);
+        out[2 * o] *= inv_k;
+        out[2 * o + 1] *= inv_k;
     }
 };
 
@@ -75,8 +77,9 @@ struct filter_and_subsample_adjoint {
         const Real* g = grad_out + 2 * o;
         const Real* v = f.values + i;
         Real* y = grad_in + 2 * j;
+        const Real inv_k = Real(1) / static_cast<Real>(k);  // exact: k is a power of two
         for (std::size_t t = 0; t < count; ++t) {
-            const Real w = v[t] / static_cast<Real>(k);
+            const Real w = v[t] * inv_k;
             y[2 * t] += w * g[2 * t];
             y[2 * t + 1] += w * g[2 * t + 1];
         }
