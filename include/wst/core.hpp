@@ -77,28 +77,18 @@ public:
     void forward_root(const Real* x, const std::vector<channel_destination<Real>>& out) {
         w_.pad(x, B_, N(), pad_left(), N_padded_, r(x_pad));
         w_.rfft(r(x_pad), c(u0_hat), B_, N_padded_);
-        if (local_)
-            write(out[0], average(c(u0_hat), N_padded_, 0));
-        else
-            write(out[0], {r(x_pad), N_padded_, 0});
+        write_channel(out[0], c(u0_hat), r(x_pad), N_padded_, 0);
     }
 
     // Channels of first-order wavelet n1, from the root's spectrum u0.
     void forward_subtree(std::size_t n1, const complex_type* u0, const std::vector<channel_destination<Real>>& out) {
         const auto [k1, len1] = first_order(n1, u0, r(u1));
-        if (local_)
-            write(out[1 + n1], average(c(u1_hat), len1, k1));
-        else
-            write(out[1 + n1], {r(u1), len1, k1});
+        write_channel(out[1 + n1], c(u1_hat), r(u1), len1, k1);
         std::size_t channel = first_second_order_channel_[n1];
         for_second_order(n1, [&](std::size_t n2, int k2) {
             const std::size_t len2 = second_order(n2, k1, len1, k2);
-            if (local_) {
-                w_.rfft(r(u2), c(u2_hat), B_, len2);
-                write(out[channel++], average(c(u2_hat), len2, k1 + k2));
-            } else {
-                write(out[channel++], {r(u2), len2, k1 + k2});
-            }
+            if (local_) w_.rfft(r(u2), c(u2_hat), B_, len2);
+            write_channel(out[channel++], c(u2_hat), r(u2), len2, k1 + k2);
         });
     }
 
@@ -111,35 +101,25 @@ public:
         w_.pad(v, B_, N(), pad_left(), N_padded_, r(grad_x_pad));
         w_.rfft(r(x_pad), c(u0_hat), B_, N_padded_);
         w_.rfft(r(grad_x_pad), c(grad_u0_hat), B_, N_padded_);
-        if (local_)
-            write(out[0], average(c(grad_u0_hat), N_padded_, 0));
-        else
-            write(out[0], {r(grad_x_pad), N_padded_, 0});
+        write_channel(out[0], c(grad_u0_hat), r(grad_x_pad), N_padded_, 0);
         for (std::size_t n1 = 0; n1 < subtrees(); ++n1) {
             const int k1 = subsampling1(n1);
             const std::size_t len1 = N_padded_ >> k1;
             wavelet(c(u0_hat), c(grad_u0_hat), ctx().psi1(n1, 0), N_padded_, k1, c(z1), c(grad_u1_hat));
-            w_.modulus(c(z1), r(u1), B_, len1);
             w_.modulus_tangent(c(z1), c(grad_u1_hat), r(grad_u1), B_, len1);
-            if (local_ || max_order_ > 1) {
+            if (max_order_ > 1) {  // the value's spectrum feeds the second order
+                w_.modulus(c(z1), r(u1), B_, len1);
                 w_.rfft(r(u1), c(u1_hat), B_, len1);
-                w_.rfft(r(grad_u1), c(grad_u2_hat), B_, len1);  // du1_hat
             }
-            if (local_)
-                write(out[1 + n1], average(c(grad_u2_hat), len1, k1));
-            else
-                write(out[1 + n1], {r(grad_u1), len1, k1});
+            if (local_ || max_order_ > 1) w_.rfft(r(grad_u1), c(grad_u2_hat), B_, len1);  // du1_hat
+            write_channel(out[1 + n1], c(grad_u2_hat), r(grad_u1), len1, k1);
             std::size_t channel = first_second_order_channel_[n1];
             for_second_order(n1, [&](std::size_t n2, int k2) {
                 const std::size_t len2 = len1 >> k2;
                 wavelet(c(u1_hat), c(grad_u2_hat), ctx().psi2(n2, k1), len1, k2, c(z2), c(grad_u1_hat));
                 w_.modulus_tangent(c(z2), c(grad_u1_hat), r(grad_u2), B_, len2);
-                if (local_) {
-                    w_.rfft(r(grad_u2), c(u2_hat), B_, len2);
-                    write(out[channel++], average(c(u2_hat), len2, k1 + k2));
-                } else {
-                    write(out[channel++], {r(grad_u2), len2, k1 + k2});
-                }
+                if (local_) w_.rfft(r(grad_u2), c(u2_hat), B_, len2);
+                write_channel(out[channel++], c(u2_hat), r(grad_u2), len2, k1 + k2);
             });
         }
     }
@@ -284,6 +264,16 @@ private:
         w_.filter_subsample(u_hat, ctx().phi(k), B_, n, std::size_t{1} << k_J, c(product));
         w_.irfft(c(product), r(tmp), B_, n >> k_J);
         return {r(tmp), n >> k_J, k + k_J};
+    }
+
+    // A channel from a signal u (n samples at level k) and its spectrum u_hat:
+    // u_hat averaged by phi when averaging locally, u itself otherwise.
+    void write_channel(const channel_destination<Real>& d, const complex_type* u_hat, const Real* u, std::size_t n,
+                       int k) {
+        if (local_)
+            write(d, average(u_hat, n, k));
+        else
+            write(d, {u, n, k});
     }
 
     std::size_t output_length(int level) const {

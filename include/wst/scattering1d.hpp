@@ -424,12 +424,7 @@ private:
             os << "a signal of length " << N;
             detail::reject("x", os.str(), "signals must have length shape = " + std::to_string(geometry_.N));
         }
-        for (std::size_t i = 0; i < B * N; ++i)
-            if (!std::isfinite(x[i])) {
-                std::ostringstream os;
-                os << x[i] << " at signal " << i / N << ", sample " << i % N;
-                detail::reject("x", os.str(), "samples must be finite (no NaN or infinity)");
-            }
+        check_finite(x, B * N, "x", N);
     }
 
     // A workspace from the pool, returned when the lease ends. The transform
@@ -662,11 +657,16 @@ private:
         }
     }
 
-    static void check_finite(const Real* v, std::size_t n, const std::string& name) {
+    // Rejects the first value that is not finite, located by index, or by
+    // signal and sample when rows of row_length samples are given.
+    static void check_finite(const Real* v, std::size_t n, const std::string& name, std::size_t row_length = 0) {
         for (std::size_t i = 0; i < n; ++i)
             if (!std::isfinite(v[i])) {
                 std::ostringstream os;
-                os << v[i] << " at index " << i;
+                if (row_length > 0)
+                    os << v[i] << " at signal " << i / row_length << ", sample " << i % row_length;
+                else
+                    os << v[i] << " at index " << i;
                 detail::reject(name, os.str(), "values must be finite (no NaN or infinity)");
             }
     }
