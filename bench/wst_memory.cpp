@@ -63,7 +63,7 @@ std::vector<Real> tape_gradient(const wst::Scattering1D<fftw, Real>& S, const ff
     // phi-average channel c of a spectrum (n bins at level k): its residual.
     auto average = [&](std::size_t c, const cplx* u_hat, std::size_t n, int k) {
         const int kJ = std::max(ls - k, 0);
-        w.filter_subsample(u_hat, ctx.phi(k), 1, n, std::size_t{1} << kJ, product);
+        w.filter_subsample(u_hat, ctx.phi(k), 1, n, std::size_t{1} << kJ, product, Real(1));
         w.irfft(product, tmp, 1, n >> kJ);
         w.unpad(tmp, 1, n >> kJ, static_cast<std::size_t>(g.ind_start[ls]), static_cast<std::size_t>(g.ind_end[ls]),
                 residual.data() + c * L, L);
@@ -74,15 +74,16 @@ std::vector<Real> tape_gradient(const wst::Scattering1D<fftw, Real>& S, const ff
         w.unpad_adjoint(residual.data() + c * L, L, 1, static_cast<std::size_t>(g.ind_start[ls]),
                         static_cast<std::size_t>(g.ind_end[ls]), n >> kJ, tmp);
         w.irfft_adjoint(tmp, product, 1, n >> kJ);
-        w.filter_subsample_adjoint(product, ctx.phi(k), 1, n, std::size_t{1} << kJ, grad_u_hat);
+        w.filter_subsample_adjoint(product, ctx.phi(k), 1, n, std::size_t{1} << kJ, grad_u_hat, Real(1));
     };
-    // z = ifft(subsample(u_hat * psi)), |z| and its spectrum, all kept.
+    // z = ifft(subsample(u_hat * psi)) (the ifft's 1/len in the product
+    // pass), |z| and its spectrum, all kept.
     auto wavelet = [&](node& a, const cplx* u_hat, std::size_t n) {
         a.z = cbuf(a.len);
         a.u_hat = cbuf(a.len);
         a.grad_u_hat = cbuf(a.len);
-        w.filter_subsample(u_hat, a.psi, 1, n, a.periods, product);
-        w.ifft(product, a.z.data(), 1, a.len);
+        w.filter_subsample(u_hat, a.psi, 1, n, a.periods, product, Real(1) / static_cast<Real>(a.len));
+        w.inverse_dft(product, a.z.data(), 1, a.len);
         w.modulus(a.z.data(), u, 1, a.len);
         w.rfft(u, a.u_hat.data(), 1, a.len);
         w.zero(a.grad_u_hat.data(), a.len);
@@ -92,8 +93,8 @@ std::vector<Real> tape_gradient(const wst::Scattering1D<fftw, Real>& S, const ff
         average_adjoint(a.channel, a.len, a.level, a.grad_u_hat.data());
         w.rfft_adjoint(a.grad_u_hat.data(), grad, 1, a.len);
         w.modulus_adjoint(a.z.data(), grad, product, 1, a.len);
-        w.ifft_adjoint(product, grad_hat, 1, a.len);
-        w.filter_subsample_adjoint(grad_hat, a.psi, 1, n, a.periods, grad_parent);
+        w.inverse_dft_adjoint(product, grad_hat, 1, a.len);
+        w.filter_subsample_adjoint(grad_hat, a.psi, 1, n, a.periods, grad_parent, Real(1) / static_cast<Real>(a.len));
     };
 
     // Forward sweep, keeping everything.

@@ -6,7 +6,7 @@
 // each convolution a product in the Fourier domain followed by the largest
 // subsampling that does not alias (at most the stride 2^log2_stride when
 // averaging locally). A workspace supplies the buffers and the primitives
-// pad, rfft, ifft, irfft, filter_subsample, modulus, unpad and sum, and
+// pad, rfft, inverse_dft, irfft, filter_subsample, modulus, unpad and sum, and
 // their adjoints.
 //
 // The tree is split at its root: the root (padding, the spectrum of x and
@@ -131,7 +131,7 @@ public:
     // false) and writes G_c in the same layout. Each step of the forward pass
     // is followed backwards by its adjoint: unpad and sum by zero-filling and
     // broadcasting, the Fourier product-and-subsample by spreading over the
-    // periods, ifft by fft / n, rfft by the real part of the unnormalized
+    // periods, the inverse DFT by the forward one, rfft by the real part of the unnormalized
     // inverse DFT, the modulus by z / |z| (0 at 0), the padding by folding back.
 
     // Root, first half: pads, takes the spectrum, channel 0 and its cotangent.
@@ -176,16 +176,14 @@ public:
                 emit_backward(channel++, {r(u2), len2, k1 + k2}, with_values, cotangent, r(grad_u2));
             }
             w_.modulus_adjoint(c(z2), r(grad_u2), c(product), B_, len2);
-            w_.ifft_adjoint(c(product), c(z2), B_, len2);
-            w_.filter_subsample_adjoint(c(z2), ctx().psi2(n2, k1), B_, len1, std::size_t{1} << k2, c(grad_u1_hat));
+            wavelet_adjoint(c(product), ctx().psi2(n2, k1), len1, k2, c(z2), c(grad_u1_hat));
         });
         if (has_u1_hat) {
             w_.rfft_adjoint(c(grad_u1_hat), r(tmp), B_, len1);
             w_.add(r(tmp), r(grad_u1), B_ * len1);
         }
         w_.modulus_adjoint(c(z1), r(grad_u1), c(product), B_, len1);
-        w_.ifft_adjoint(c(product), c(z1), B_, len1);
-        w_.filter_subsample_adjoint(c(z1), ctx().psi1(n1, 0), B_, N_padded_, std::size_t{1} << k1, grad_u0);
+        wavelet_adjoint(c(product), ctx().psi1(n1, 0), N_padded_, k1, c(z1), grad_u0);
     }
 
     // Root, second half: from the cotangent of the spectrum to that of x.
@@ -227,11 +225,21 @@ private:
         }
     }
 
-    // z = ifft(subsample(u_hat * psi, 2^k)) of n / 2^k samples.
+    // z = ifft(subsample(u_hat * psi, 2^k)) of n / 2^k samples; the ifft's
+    // 1 / (n / 2^k) is applied in the product pass (exact: a power of two).
     template <class Filter>
     void wavelet(const complex_type* u_hat, const Filter& psi, std::size_t n, int k, complex_type* z) {
-        w_.filter_subsample(u_hat, psi, B_, n, std::size_t{1} << k, c(product));
-        w_.ifft(c(product), z, B_, n >> k);
+        w_.filter_subsample(u_hat, psi, B_, n, std::size_t{1} << k, c(product), Real(1) / static_cast<Real>(n >> k));
+        w_.inverse_dft(c(product), z, B_, n >> k);
+    }
+    // Adds to grad_u_hat the cotangent of u_hat given that of z (grad_z,
+    // overwritten), in `work`.
+    template <class Filter>
+    void wavelet_adjoint(complex_type* grad_z, const Filter& psi, std::size_t n, int k, complex_type* work,
+                         complex_type* grad_u_hat) {
+        w_.inverse_dft_adjoint(grad_z, work, B_, n >> k);
+        w_.filter_subsample_adjoint(work, psi, B_, n, std::size_t{1} << k, grad_u_hat,
+                                    Real(1) / static_cast<Real>(n >> k));
     }
     // The same for a value and its tangent.
     template <class Filter>
@@ -261,7 +269,7 @@ private:
     // (signal of spectrum u_hat, n bins at level k) * phi, subsampled to the stride.
     coefficients average(const complex_type* u_hat, std::size_t n, int k) {
         const int k_J = std::max(g_.log2_stride - k, 0);
-        w_.filter_subsample(u_hat, ctx().phi(k), B_, n, std::size_t{1} << k_J, c(product));
+        w_.filter_subsample(u_hat, ctx().phi(k), B_, n, std::size_t{1} << k_J, c(product), Real(1));
         w_.irfft(c(product), r(tmp), B_, n >> k_J);
         return {r(tmp), n >> k_J, k + k_J};
     }
@@ -318,7 +326,7 @@ private:
         const coefficients s = with_values ? average(u_hat, n, k) : coefficients{r(tmp), n >> k_J, k + k_J};
         emit_backward(ch, s, with_values, cotangent, r(tmp));
         w_.irfft_adjoint(r(tmp), c(product), B_, s.n);
-        w_.filter_subsample_adjoint(c(product), ctx().phi(k), B_, n, std::size_t{1} << k_J, grad_u_hat);
+        w_.filter_subsample_adjoint(c(product), ctx().phi(k), B_, n, std::size_t{1} << k_J, grad_u_hat, Real(1));
     }
 
     Workspace& w_;

@@ -39,47 +39,61 @@ struct filter_window {
 // subsample_fourier: subsampling a signal by k in time averages the k
 // periods of its spectrum,
 //   out[i] = (1/k) sum_{m<k} in[i + m n_out] * filter[i + m n_out],  n_out = n / k.
+// `in` is the spectrum of a real signal as a real-to-complex FFT returns it:
+// bins 0..n/2 only, the others being in[j] = conj(in[n - j]) (Hermitian
+// symmetry), read from the mirrored bin rather than stored.
 // Only the filter's window contributes: run() adds `count` consecutive
 // window entries from i whose bins j = (start + i) mod n and o = j mod n_out
-// do not wrap (see unwrapped_run) into out (zeroed before; a loop the
-// compiler vectorizes), finish(o) divides bin o by k afterwards. `in` and
-// `out` are interleaved complex arrays.
+// do not wrap nor cross n/2 (see half_spectrum_run) into out (zeroed before;
+// loops the compiler vectorizes), finish(factor, o) multiplies bin o by
+// factor = scale / k afterwards, where `scale` is a further power of two the
+// caller folds in (the 1/n of the inverse FFT that follows): products by
+// powers of two are exact, and commute bit for bit with the FFT's arithmetic
+// (barring underflow to subnormals). `in` and `out` are interleaved complex
+// arrays.
 template <class Real>
 struct filter_and_subsample {
-    WST_HOST_DEVICE void run(const Real* in, const filter_window<Real>& f, std::size_t n_out, std::size_t i,
-                             std::size_t count, Real* out) const {
+    // `in` and `out` never overlap (restrict: so that the loops vectorize).
+    WST_HOST_DEVICE void run(const Real* __restrict in, const filter_window<Real>& f, std::size_t n_out,
+                             std::size_t i, std::size_t count, Real* __restrict out) const {
         const std::size_t j = (f.start + i) & (f.n - 1), o = j & (n_out - 1);
-        const Real* x = in + 2 * j;
-        const Real* v = f.values + i;
-        Real* y = out + 2 * o;
-        for (std::size_t t = 0; t < count; ++t) {
-            y[2 * t] += x[2 * t] * v[t];
-            y[2 * t + 1] += x[2 * t + 1] * v[t];
+        const Real* __restrict v = f.values + i;
+        Real* __restrict y = out + 2 * o;
+        if (2 * j <= f.n) {
+            const Real* __restrict x = in + 2 * j;
+            for (std::size_t t = 0; t < count; ++t) {
+                y[2 * t] += x[2 * t] * v[t];
+                y[2 * t + 1] += x[2 * t + 1] * v[t];
+            }
+        } else {  // bins j + t read as conj(in[n - j - t])
+            const Real* __restrict x = in + 2 * (f.n - j);
+            for (std::size_t t = 0; t < count; ++t) {
+                y[2 * t] += x[-2 * static_cast<std::ptrdiff_t>(t)] * v[t];
+                y[2 * t + 1] -= x[1 - 2 * static_cast<std::ptrdiff_t>(t)] * v[t];
+            }
         }
     }
-    // Dividing by k, a power of two, is multiplying by 1 / k exactly.
-    WST_HOST_DEVICE void finish(std::size_t k, std::size_t o, Real* out) const {
-        const Real inv_k = Real(1) / static_cast<Real>(k);
-        out[2 * o] *= inv_k;
-        out[2 * o + 1] *= inv_k;
+    WST_HOST_DEVICE void finish(Real factor, std::size_t o, Real* out) const {
+        out[2 * o] *= factor;
+        out[2 * o + 1] *= factor;
     }
 };
 
 // Adjoint of filter_and_subsample: bin j = (start + i) mod n of the input
-// receives filter[j] / k times bin (j mod n_out) of the output's cotangent,
-// added to what grad_in already holds (bins outside the window receive 0).
+// receives factor * filter[j] times bin (j mod n_out) of the output's
+// cotangent (factor = scale / k as in finish), added to what grad_in already
+// holds (bins outside the window receive 0).
 template <class Real>
 struct filter_and_subsample_adjoint {
     // `count` consecutive window entries from i that do not wrap.
-    WST_HOST_DEVICE void run(const Real* grad_out, const filter_window<Real>& f, std::size_t n_out, std::size_t k,
+    WST_HOST_DEVICE void run(const Real* grad_out, const filter_window<Real>& f, std::size_t n_out, Real factor,
                              std::size_t i, std::size_t count, Real* grad_in) const {
         const std::size_t j = (f.start + i) & (f.n - 1), o = j & (n_out - 1);
         const Real* g = grad_out + 2 * o;
         const Real* v = f.values + i;
         Real* y = grad_in + 2 * j;
-        const Real inv_k = Real(1) / static_cast<Real>(k);  // exact: k is a power of two
         for (std::size_t t = 0; t < count; ++t) {
-            const Real w = v[t] * inv_k;
+            const Real w = v[t] * factor;
             y[2 * t] += w * g[2 * t];
             y[2 * t + 1] += w * g[2 * t + 1];
         }
@@ -94,6 +108,15 @@ WST_HOST_DEVICE inline std::size_t unwrapped_run(const filter_window<Real>& f, s
     const std::size_t to_window_end = f.length - i, to_n = f.n - j, to_period = n_out - (j & (n_out - 1));
     const std::size_t a = to_window_end < to_n ? to_window_end : to_n;
     return a < to_period ? a : to_period;
+}
+
+// unwrapped_run, also stopping where the bins pass n/2, so that a run reads a
+// half spectrum either directly or mirrored throughout.
+template <class Real>
+WST_HOST_DEVICE inline std::size_t half_spectrum_run(const filter_window<Real>& f, std::size_t n_out, std::size_t i) {
+    const std::size_t run = unwrapped_run(f, n_out, i);
+    const std::size_t j = (f.start + i) & (f.n - 1), half_end = f.n / 2 + 1;
+    return j < half_end && half_end - j < run ? half_end - j : run;
 }
 
 // |z| as numpy.abs computes it (hypot: no overflow or underflow in the

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <complex>
 #include <cstddef>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -117,20 +118,19 @@ struct fftw {
                                                               static_cast<std::ptrdiff_t>(N)))];
         }
 
-        // Full spectrum (n bins) of each real row of length n.
+        // Spectrum of each real row of length n, in rows of n bins of which
+        // bins 0..n/2 are written: the others follow by Hermitian symmetry,
+        // and filter_subsample reads them so.
         void rfft(const Real* in, complex_type* out, std::size_t B, std::size_t n) const {
             const auto& p = ctx_.r2c(n);
-            const elementwise::hermitian_extend<Real> extend;
-            for (std::size_t b = 0; b < B; ++b) {
-                complex_type* row = out + b * n;
-                p.r2c(in + b * n, row);
-                for (std::size_t k = n / 2 + 1; k < n; ++k) extend(reinterpret_cast<Real*>(row), n, k);
-            }
+            for (std::size_t b = 0; b < B; ++b) p.r2c(in + b * n, out + b * n);
         }
 
-        // Inverse FFT normalized by 1/n, row by row.
-        void ifft(const complex_type* in, complex_type* out, std::size_t B, std::size_t n) const {
-            scaled_c2c(ctx_.c2c_backward(n), in, out, B, n);
+        // Inverse DFT without the 1/n (folded by the caller into
+        // filter_subsample), row by row: out[t] = sum_k in[k] e^{+2 pi i k t / n}.
+        void inverse_dft(const complex_type* in, complex_type* out, std::size_t B, std::size_t n) const {
+            const auto& p = ctx_.c2c_backward(n);
+            for (std::size_t b = 0; b < B; ++b) p.c2c(in + b * n, out + b * n);
         }
 
         // Real part of the normalized inverse FFT, row by row.
@@ -138,37 +138,59 @@ struct fftw {
             real_part_of_inverse_dft(in, out, B, n, Real(1) / static_cast<Real>(n));
         }
 
-        // out (B x n/k) = subsample_fourier(in * filter, k) for rows of n bins.
+        // out (B x n/k) = scale * subsample_fourier(in * filter, k) for the
+        // spectra rfft() gives (rows of n bins, bins 0..n/2 stored); scale is
+        // a power of two (see elementwise::filter_and_subsample).
         void filter_subsample(const complex_type* in, const elementwise::filter_window<Real>& filter, std::size_t B,
-                              std::size_t n, std::size_t k, complex_type* out) const {
+                              std::size_t n, std::size_t k, complex_type* out, Real scale) const {
             const elementwise::filter_and_subsample<Real> op;
             const std::size_t n_out = n / k;
+            const Real factor = scale / static_cast<Real>(k);
             for (std::size_t b = 0; b < B; ++b) {
                 const Real* row_in = reinterpret_cast<const Real*>(in + b * n);
                 Real* row_out = reinterpret_cast<Real*>(out + b * n_out);
                 std::fill(row_out, row_out + 2 * n_out, Real(0));
                 for (std::size_t i = 0; i < filter.length;) {
-                    const std::size_t run = elementwise::unwrapped_run(filter, n_out, i);
+                    const std::size_t run = elementwise::half_spectrum_run(filter, n_out, i);
                     op.run(row_in, filter, n_out, i, run, row_out);
                     i += run;
                 }
-                if (k > 1)
-                    for (std::size_t o = 0; o < n_out; ++o) op.finish(k, o, row_out);
+                if (factor != Real(1))
+                    for (std::size_t o = 0; o < n_out; ++o) op.finish(factor, o, row_out);
             }
         }
 
-        // |z|: the plain formula everywhere (squares summed by the compiler's
-        // vectorized loop, Eigen's SIMD square root, which does not wait on
-        // errno), then the exact one where the squares overflow or underflow.
+        // |z|: the plain formula everywhere (squares summed, and their range
+        // tracked, in one vectorized pass; Eigen's SIMD square root, which does
+        // not wait on errno), then the exact one where the squares overflow or
+        // underflow.
         void modulus(const complex_type* in, Real* out, std::size_t B, std::size_t n) const {
             const Real* z = reinterpret_cast<const Real*>(in);
             const std::size_t count = B * n;
-            for (std::size_t i = 0; i < count; ++i) out[i] = z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1];
+            // Per-lane extremes, so that the compiler keeps the loop in SIMD registers.
+            constexpr std::size_t lanes = 16;
+            Real lo[lanes], hi[lanes];
+            std::fill(lo, lo + lanes, std::numeric_limits<Real>::max());
+            std::fill(hi, hi + lanes, Real(0));
+            std::size_t i = 0;
+            for (; i + lanes <= count; i += lanes)
+                for (std::size_t l = 0; l < lanes; ++l) {
+                    const Real s = z[2 * (i + l)] * z[2 * (i + l)] + z[2 * (i + l) + 1] * z[2 * (i + l) + 1];
+                    out[i + l] = s;
+                    lo[l] = s < lo[l] ? s : lo[l];
+                    hi[l] = s > hi[l] ? s : hi[l];
+                }
+            for (; i < count; ++i) {
+                const Real s = z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1];
+                out[i] = s;
+                lo[0] = s < lo[0] ? s : lo[0];
+                hi[0] = s > hi[0] ? s : hi[0];
+            }
             Eigen::Map<Eigen::Array<Real, Eigen::Dynamic, 1>> r(out, static_cast<Eigen::Index>(count));
-            const bool all_plain =
-                elementwise::plain_magnitude_ok(r.minCoeff()) && elementwise::plain_magnitude_ok(r.maxCoeff());
             r = r.sqrt();
-            if (all_plain) return;
+            if (elementwise::plain_magnitude_ok(*std::min_element(lo, lo + lanes)) &&
+                elementwise::plain_magnitude_ok(*std::max_element(hi, hi + lanes)))
+                return;
             const elementwise::modulus<Real> op;
             for (std::size_t i = 0; i < count; ++i)
                 if (!elementwise::plain_magnitude_ok(z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1])) out[i] = op(z, i);
@@ -217,30 +239,39 @@ struct fftw {
             real_part_of_inverse_dft(G, g, B, n, Real(1));
         }
 
-        // Adjoint of ifft, y = (1/n) sum_k X[k] e^{+2 pi i k t / n}: its conjugate
-        // transpose, G_X = fft(G_y) / n.
-        void ifft_adjoint(const complex_type* G_y, complex_type* G_X, std::size_t B, std::size_t n) const {
-            scaled_c2c(ctx_.c2c_forward(n), G_y, G_X, B, n);
+        // Adjoint of inverse_dft: its conjugate transpose, the forward DFT
+        // G_X[k] = sum_t G_y[t] e^{-2 pi i k t / n}.
+        void inverse_dft_adjoint(const complex_type* G_y, complex_type* G_X, std::size_t B, std::size_t n) const {
+            const auto& p = ctx_.c2c_forward(n);
+            for (std::size_t b = 0; b < B; ++b) p.c2c(G_y + b * n, G_X + b * n);
         }
 
         // Adjoint of irfft (real part of ifft): G_X = fft(g) / n for real g.
+        // All n bins: filter_subsample_adjoint reads every one.
         void irfft_adjoint(const Real* g, complex_type* G_X, std::size_t B, std::size_t n) const {
             rfft(g, G_X, B, n);
+            const elementwise::hermitian_extend<Real> extend;
             const Real scale = Real(1) / static_cast<Real>(n);
-            for (std::size_t i = 0; i < B * n; ++i) G_X[i] *= scale;
+            for (std::size_t b = 0; b < B; ++b) {
+                complex_type* row = G_X + b * n;
+                for (std::size_t k = 0; k <= n / 2; ++k) row[k] *= scale;
+                for (std::size_t k = n / 2 + 1; k < n; ++k) extend(reinterpret_cast<Real*>(row), n, k);
+            }
         }
 
-        // G_in (B x n) += adjoint of filter_subsample applied to G_out (B x n/k).
+        // G_in (B x n) += adjoint of filter_subsample (same scale) applied to G_out (B x n/k).
         void filter_subsample_adjoint(const complex_type* G_out, const elementwise::filter_window<Real>& filter,
-                                      std::size_t B, std::size_t n, std::size_t k, complex_type* G_in) const {
+                                      std::size_t B, std::size_t n, std::size_t k, complex_type* G_in,
+                                      Real scale) const {
             const elementwise::filter_and_subsample_adjoint<Real> op;
             const std::size_t n_out = n / k;
+            const Real factor = scale / static_cast<Real>(k);
             for (std::size_t b = 0; b < B; ++b) {
                 const Real* g_out = reinterpret_cast<const Real*>(G_out + b * n_out);
                 Real* g_in = reinterpret_cast<Real*>(G_in + b * n);
                 for (std::size_t i = 0; i < filter.length;) {
                     const std::size_t run = elementwise::unwrapped_run(filter, n_out, i);
-                    op.run(g_out, filter, n_out, k, i, run, g_in);
+                    op.run(g_out, filter, n_out, factor, i, run, g_in);
                     i += run;
                 }
             }
@@ -280,16 +311,6 @@ struct fftw {
         }
 
     private:
-        // out = p(in) / n, row by row.
-        static void scaled_c2c(const typename context<Real>::plan& p, const complex_type* in, complex_type* out,
-                               std::size_t B, std::size_t n) {
-            const Real scale = Real(1) / static_cast<Real>(n);
-            for (std::size_t b = 0; b < B; ++b) {
-                p.c2c(in + b * n, out + b * n);
-                for (std::size_t t = 0; t < n; ++t) out[b * n + t] *= scale;
-            }
-        }
-
         // out[t] = scale Re(sum_k X[k] e^{+2 pi i k t / n}) per row. The real part
         // of a sum over all bins is the complex-to-real transform of the
         // Hermitian part H[k] = (X[k] + conj(X[n - k])) / 2, half the cost of
