@@ -8,6 +8,7 @@
 #include <fftw3.h>
 
 #include <complex>
+#include <cstdlib>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -32,8 +33,6 @@ template <>
 struct api<double> {
     using plan = fftw_plan;
     using complex = fftw_complex;
-    static void* malloc(std::size_t n) { return fftw_malloc(n); }
-    static void free(void* p) { fftw_free(p); }
     static plan r2c(int n, double* in, complex* out, unsigned flags) {
         return fftw_plan_dft_r2c_1d(n, in, out, flags);
     }
@@ -51,8 +50,6 @@ template <>
 struct api<float> {
     using plan = fftwf_plan;
     using complex = fftwf_complex;
-    static void* malloc(std::size_t n) { return fftwf_malloc(n); }
-    static void free(void* p) { fftwf_free(p); }
     static plan r2c(int n, float* in, complex* out, unsigned flags) {
         return fftwf_plan_dft_r2c_1d(n, in, out, flags);
     }
@@ -81,14 +78,23 @@ inline bool import_wisdom(const std::string& path) {
            fftwf_import_wisdom_from_filename((path + ".f32").c_str()) != 0;
 }
 
-// An FFTW-aligned array of T that frees itself.
+// Every buffer starts on a cache line: enough for FFTW's SIMD, and the
+// same alignment everywhere, so that a vectorized loop splits an array into
+// the same head, body and tail whichever buffer it runs on. Its results then
+// cannot depend on which workspace (which thread) computed them, even where
+// the compiler contracts a * b + c into a fused multiply-add in one part of
+// the loop and not in another.
+inline constexpr std::size_t buffer_alignment = 64;
+
+// An aligned array of T that frees itself.
 template <class T>
 class aligned_buffer {
 public:
     aligned_buffer() = default;
     explicit aligned_buffer(std::size_t n) : size_(n) {
         if (n == 0) return;
-        data_ = static_cast<T*>(fftw_malloc(n * sizeof(T)));
+        const std::size_t bytes = (n * sizeof(T) + buffer_alignment - 1) / buffer_alignment * buffer_alignment;
+        data_ = static_cast<T*>(std::aligned_alloc(buffer_alignment, bytes));
         if (data_ == nullptr) throw std::bad_alloc();
     }
     aligned_buffer(aligned_buffer&& o) noexcept : data_(o.data_), size_(o.size_) {
@@ -102,7 +108,7 @@ public:
     }
     aligned_buffer(const aligned_buffer&) = delete;
     aligned_buffer& operator=(const aligned_buffer&) = delete;
-    ~aligned_buffer() { fftw_free(data_); }
+    ~aligned_buffer() { std::free(data_); }
 
     T* data() noexcept { return data_; }
     const T* data() const noexcept { return data_; }
