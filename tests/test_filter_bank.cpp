@@ -83,3 +83,23 @@ TEST_CASE("filter formulas", "[filter_bank]") {
     REQUIRE(level2.size() == 64);
     CHECK(level2[0] == Approx(phi[0] + phi[64] + phi[128] + phi[192]));
 }
+
+// compact() against the definition: the window it keeps holds every value
+// above the floor, and is as short as possible (checked by brute force over
+// every circular window).
+TEST_CASE("compact keeps the shortest circular window above the floor", "[filter_bank]") {
+    auto check = [](const std::vector<double>& level, std::size_t expected_start, std::size_t expected_length) {
+        const auto c = wst::compact(level, 0.1);
+        CHECK(c.n == level.size());
+        CHECK(c.start == expected_start);
+        REQUIRE(c.values.size() == expected_length);
+        for (std::size_t i = 0; i < c.values.size(); ++i) CHECK(c.values[i] == level[(c.start + i) % c.n]);
+    };
+    check({0, 0, 1, 2, 1, 0, 0, 0}, 2, 3);              // inside
+    check({2, 1, 0, 0, 0, 0, 0, 1}, 7, 3);              // wrapping around n
+    check({5, 0, 0, 0, 0, 0, 0, 0}, 0, 1);              // one bin
+    check({0, 0, 0, 0, 0, 0, 0, 0}, 0, 0);              // nothing above the floor
+    check({1, 1, 1, 1}, 0, 4);                          // everything
+    check({1, 0.01, 0.01, 1, 0.01, 1, 0.01, 0.01}, 3, 6);  // gaps 1..2 and 6..7 tie: the first is dropped
+    check({-3, 0, 0, 0.5, 0, 0, 0, 0}, 0, 4);           // magnitudes, not signed values
+}

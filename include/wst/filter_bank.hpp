@@ -6,6 +6,8 @@
 
 #include "wst/backend/fftw_plan.hpp"
 
+#include <Eigen/Core>
+
 #include <algorithm>
 #include <cmath>
 #include <complex>
@@ -59,12 +61,19 @@ inline double inverse_fft_l1_norm(std::span<const double> h_f) {
     fftw::aligned_buffer<std::complex<double>> out(N / 2 + 1);
     std::copy(h_f.begin(), h_f.end(), in.data());
     cached_r2c_plan(N).r2c(in.data(), out.data());
+    // |X[t] / N| for t = 0 .. N/2 (squares in a loop the compiler vectorizes,
+    // Eigen's SIMD square root); bins 0 and N/2 count once, the others twice.
+    // The array is aligned like every buffer (fftw_plan.hpp): Eigen's
+    // vectorized sum starts where the data is aligned, so that the order of
+    // the sum, and its last bit, depends on the alignment.
+    const std::size_t half = N / 2 + 1;
     const double inv_n = 1.0 / static_cast<double>(N);
-    double l1 = 0.0;
-    for (std::size_t t = 0; t <= N / 2; ++t) {
-        const double a = std::sqrt(std::norm(out.data()[t] * inv_n));
-        l1 += (t == 0 || 2 * t == N) ? a : 2 * a;
-    }
+    fftw::aligned_buffer<double> magnitude(half);
+    for (std::size_t t = 0; t < half; ++t) magnitude.data()[t] = std::norm(out.data()[t] * inv_n);
+    Eigen::Map<Eigen::ArrayXd> a(magnitude.data(), static_cast<Eigen::Index>(half));
+    a = a.sqrt();
+    double l1 = 2.0 * a.sum() - a[0];
+    if (N % 2 == 0 && N > 1) l1 -= a[static_cast<Eigen::Index>(half - 1)];
     return l1;
 }
 
@@ -263,44 +272,56 @@ inline int floor_log2(long long n) {
 
 enum class filter_kind { phi, psi1, psi2 };
 
+// One filter of Kymatio's bank before it is computed: the arguments of
+// morlet_1d (xi = 0: gauss_1d) and how many levels the bank gives it.
+struct filter_spec {
+    filter_kind kind;
+    double xi, sigma;
+    int j;       // largest dyadic subsampling after this filter (log2 T for phi)
+    int levels;  // levels 0 .. levels - 1
+};
+
 // Kymatio 0.4's scattering_filter_factory(N, J, (Q1, Q2), T, anden_generator),
-// one filter at a time: visit(kind, index, filter) receives psi1 (in order),
-// then psi2, then phi, each with its levels (length N = the padded length).
-// Second-order wavelets get the levels 0 .. min(max j1, j2, 1 + log2 T) - 1
+// described without computing a filter: psi1 (in order), then psi2, then
+// phi. Second-order wavelets get the levels 0 .. min(max j1, j2, 1 + log2 T) - 1
 // they can receive; phi gets levels up to max(max j, 1 + log2 T) - 1.
-template <class Visit>
-void visit_scattering_filters(std::size_t N, int J, int Q1, int Q2, long long T, Visit&& visit) {
+inline std::vector<filter_spec> scattering_filter_specs(int J, int Q1, int Q2, long long T) {
     const int log2_T = floor_log2(T);
+    std::vector<filter_spec> specs;
     int max_j = 0;
     int previous_J = 0;
     for (int layer = 0; layer < 2; ++layer) {
-        std::size_t index = 0;
         for (const band& b : anden_generator(J, layer == 0 ? Q1 : Q2)) {
-            filter f{b.xi, b.sigma, get_max_dyadic_subsampling(b.xi, b.sigma), {}};
-            f.levels.push_back(morlet_1d(N, b.xi, b.sigma));
-            for (int level = 1; level < std::min({previous_J, f.j, 1 + log2_T}); ++level)
-                f.levels.push_back(periodize_filter_fourier(f.levels[0], level));
-            max_j = std::max(max_j, f.j);
-            visit(layer == 0 ? filter_kind::psi1 : filter_kind::psi2, index++, std::move(f));
+            const int j = get_max_dyadic_subsampling(b.xi, b.sigma);
+            specs.push_back({layer == 0 ? filter_kind::psi1 : filter_kind::psi2, b.xi, b.sigma, j,
+                             std::max(1, std::min({previous_J, j, 1 + log2_T}))});
+            max_j = std::max(max_j, j);
         }
         previous_J = max_j;
     }
-    const double sigma_low = filter_constants::sigma0 / static_cast<double>(T);
-    filter phi{0.0, sigma_low, log2_T, {gauss_1d(N, sigma_low)}};
-    for (int level = 1; level < std::max(previous_J, 1 + log2_T); ++level)
-        phi.levels.push_back(periodize_filter_fourier(phi.levels[0], level));
-    visit(filter_kind::phi, 0, std::move(phi));
+    specs.push_back({filter_kind::phi, 0.0, filter_constants::sigma0 / static_cast<double>(T), log2_T,
+                     std::max(previous_J, 1 + log2_T)});
+    return specs;
+}
+
+// The filter a spec describes, with its levels (length N = the padded length).
+inline filter make_filter(const filter_spec& s, std::size_t N) {
+    filter f{s.xi, s.sigma, s.j, {}};
+    f.levels.push_back(s.kind == filter_kind::phi ? gauss_1d(N, s.sigma) : morlet_1d(N, s.xi, s.sigma));
+    for (int level = 1; level < s.levels; ++level) f.levels.push_back(periodize_filter_fourier(f.levels[0], level));
+    return f;
 }
 
 // The whole bank at once (all levels of every filter in memory).
 inline filter_bank scattering_filter_factory(std::size_t N, int J, int Q1, int Q2, long long T) {
     filter_bank bank;
-    visit_scattering_filters(N, J, Q1, Q2, T, [&](filter_kind kind, std::size_t, filter&& f) {
-        if (kind == filter_kind::phi)
+    for (const filter_spec& s : scattering_filter_specs(J, Q1, Q2, T)) {
+        filter f = make_filter(s, N);
+        if (s.kind == filter_kind::phi)
             bank.phi = std::move(f);
         else
-            (kind == filter_kind::psi1 ? bank.psi1 : bank.psi2).push_back(std::move(f));
-    });
+            (s.kind == filter_kind::psi1 ? bank.psi1 : bank.psi2).push_back(std::move(f));
+    }
     return bank;
 }
 
@@ -316,20 +337,31 @@ struct compact_level {
 
 inline compact_level compact(const std::vector<double>& level, double relative_floor = 1e-20) {
     const std::size_t n = level.size();
-    double largest = 0;
-    for (double v : level) largest = std::max(largest, std::abs(v));
-    const double floor = relative_floor * largest;
-    // The window is the complement of the longest circular run of small values.
-    std::size_t best_gap = 0, best_gap_end = 0, run = 0;
-    for (std::size_t i = 0; i < 2 * n; ++i) {
-        if (std::abs(level[i < n ? i : i - n]) <= floor) {
-            if (++run > best_gap && run <= n) best_gap = run, best_gap_end = i + 1;
-        } else {
-            run = 0;
+    const auto magnitudes = Eigen::Map<const Eigen::ArrayXd>(level.data(), static_cast<Eigen::Index>(n)).abs();
+    const double floor = relative_floor * (n > 0 ? magnitudes.maxCoeff() : 0.0);
+    // The window is the complement of the longest circular run of small
+    // values, i.e. of the longest gap between consecutive large values (the
+    // first such gap on a tie, the one wrapping around n last).
+    constexpr std::size_t none = static_cast<std::size_t>(-1);
+    std::size_t first = none, previous = none, best_gap = 0, best_gap_end = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!(magnitudes[static_cast<Eigen::Index>(i)] > floor)) continue;
+        if (previous == none) {
+            first = i;
+        } else if (i - previous - 1 > best_gap) {
+            best_gap = i - previous - 1;
+            best_gap_end = i;
         }
+        previous = i;
     }
-    compact_level c{n, best_gap_end % n, {}};
+    if (first == none) return {n, 0, {}};  // nothing above the floor (an all-zero level)
+    if (n - 1 - previous + first > best_gap) {
+        best_gap = n - 1 - previous + first;
+        best_gap_end = first;
+    }
+    compact_level c{n, best_gap_end, {}};
     const std::size_t length = n - best_gap;
+    c.values.reserve(length);
     for (std::size_t i = 0; i < length; ++i) c.values.push_back(level[(c.start + i) % n]);
     return c;
 }

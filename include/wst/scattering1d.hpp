@@ -364,41 +364,41 @@ private:
         paths_.insert(paths_.end(), second.begin(), second.end());
     }
 
-    // The filters, one at a time: their parameters go to bank_ (without
-    // levels), their levels, compacted, to the backend's context. Kymatio
-    // gives psi2 the levels min(max j1, j2, 1 + log2 T); a path (n1, n2)
-    // reads level k1 of psi2, which for some (Q1, Q2) is not among them
-    // (Kymatio then fails with an IndexError): those levels are made the
-    // same way (summing periods).
+    // The filters, on up to threads_ threads: their parameters go to bank_
+    // (without levels), their levels, compacted, to the backend's context.
+    // Kymatio gives psi2 the levels min(max j1, j2, 1 + log2 T); a path
+    // (n1, n2) reads level k1 of psi2, which for some (Q1, Q2) is not among
+    // them (Kymatio then fails with an IndexError): those levels are made
+    // the same way (summing periods).
     void build_filters() {
         const bool local = geometry_.average == averaging::mode::local;
+        auto specs = scattering_filter_specs(params_.J, params_.Q.q1, params_.Q.q2, geometry_.T);
+        for (auto& s2 : specs) {
+            if (s2.kind != filter_kind::psi2) continue;
+            int needed = 0;  // highest level read: k1 of any path (n1, this)
+            for (const auto& s1 : specs)
+                if (s1.kind == filter_kind::psi1 && s2.j > s1.j)
+                    needed = std::max(needed, local ? std::min(s1.j, geometry_.log2_stride) : s1.j);
+            s2.levels = std::max(s2.levels, needed + 1);
+        }
+        std::vector<std::vector<compact_level>> compacted(specs.size());
+        parallel_for(specs.size(), [&](std::size_t, std::size_t i) {
+            for (const auto& level : make_filter(specs[i], static_cast<std::size_t>(geometry_.N_padded)).levels)
+                compacted[i].push_back(compact(level));
+        });
         std::vector<std::vector<compact_level>> psi1, psi2;
         std::vector<compact_level> phi;
-        auto compact_all = [](const filter& f) {
-            std::vector<compact_level> levels;
-            for (const auto& l : f.levels) levels.push_back(compact(l));
-            return levels;
-        };
-        visit_scattering_filters(
-            static_cast<std::size_t>(geometry_.N_padded), params_.J, params_.Q.q1, params_.Q.q2, geometry_.T,
-            [&](filter_kind kind, std::size_t, filter&& f) {
-                if (kind == filter_kind::psi2) {
-                    int needed = 0;  // highest level read: k1 of any path (n1, this)
-                    for (const auto& f1 : bank_.psi1)
-                        if (f.j > f1.j) needed = std::max(needed, local ? std::min(f1.j, geometry_.log2_stride) : f1.j);
-                    while (static_cast<int>(f.levels.size()) <= needed)
-                        f.levels.push_back(periodize_filter_fourier(f.levels[0], static_cast<int>(f.levels.size())));
-                }
-                auto levels = compact_all(f);
-                f.levels.clear();
-                if (kind == filter_kind::phi) {
-                    phi = std::move(levels);
-                    bank_.phi = std::move(f);
-                } else {
-                    (kind == filter_kind::psi1 ? psi1 : psi2).push_back(std::move(levels));
-                    (kind == filter_kind::psi1 ? bank_.psi1 : bank_.psi2).push_back(std::move(f));
-                }
-            });
+        for (std::size_t i = 0; i < specs.size(); ++i) {
+            const filter_spec& s = specs[i];
+            filter parameters{s.xi, s.sigma, s.j, {}};
+            if (s.kind == filter_kind::phi) {
+                phi = std::move(compacted[i]);
+                bank_.phi = std::move(parameters);
+            } else {
+                (s.kind == filter_kind::psi1 ? psi1 : psi2).push_back(std::move(compacted[i]));
+                (s.kind == filter_kind::psi1 ? bank_.psi1 : bank_.psi2).push_back(std::move(parameters));
+            }
+        }
         context_ = std::make_unique<context_type>(psi1, psi2, phi, static_cast<std::size_t>(geometry_.N_padded), exec_.planning);
     }
 
