@@ -3,7 +3,7 @@
 // loss history, plots and summary.json to OUTDIR.
 #include "tools/cli.hpp"
 #include "tools/output_file.hpp"
-#include "tools/parse.hpp"
+#include "tools/reconstruct_options.hpp"
 #include "tools/reconstruction_report.hpp"
 #include "tools/signal_io.hpp"
 
@@ -16,30 +16,10 @@
 
 #include <cstdio>
 #include <iostream>
-#include <map>
-#include <optional>
 
 namespace {
 
-struct options {
-    std::string input, outdir, Q = "1", T, optimizer = "lbfgs", loss = "norm", init = "noise", precision = "float";
-    int J = 0, max_order = 2, iterations = 0, evals = 200, sample_rate = 8000;
-    double target_error = 0;
-    std::optional<double> lr;
-    unsigned seed = 0;
-    int threads = 1;
-};
-
-const std::map<std::string, wst::optimizer> optimizers = {{"bold-driver", wst::optimizer::bold_driver},
-                                                          {"momentum", wst::optimizer::momentum},
-                                                          {"sgd", wst::optimizer::sgd},
-                                                          {"adam", wst::optimizer::adam},
-                                                          {"lbfgs", wst::optimizer::lbfgs}};
-const std::map<std::string, wst::loss> losses = {
-    {"norm", wst::loss::norm}, {"mse", wst::loss::mse}, {"sum_squares", wst::loss::sum_squares}, {"l1", wst::loss::l1}};
-// Learning rates that work on audio-like signals when --lr is not given.
-const std::map<std::string, double> default_lr = {
-    {"bold-driver", 100}, {"momentum", 100}, {"sgd", 500}, {"adam", 0.01}, {"lbfgs", 1}};
+using options = tools::reconstruct_options;
 
 // One signal: a .npy of shape (N,) or (1, N), or audio mixed to mono.
 tools::signals read_mono(const std::string& path) {
@@ -84,18 +64,9 @@ private:
 };
 
 template <class Real>
-int reconstruct(const options& o, const tools::signals& x, wst::scattering1d_params params) {
+int reconstruct(const options& o, wst::reconstruction_options r, const tools::signals& x,
+                wst::scattering1d_params params) {
     const wst::Scattering1D<wst::backend::fftw, Real> S(params, {.threads = o.threads});
-    wst::reconstruction_options r;
-    r.optimizer = optimizers.at(o.optimizer);
-    r.loss = losses.at(o.loss);
-    r.learning_rate = o.lr.value_or(default_lr.at(o.optimizer));
-    r.init = o.init == "envelope" ? wst::initialization::envelope : wst::initialization::noise;
-    r.seed = o.seed;
-    r.max_iterations = o.iterations;
-    r.max_evaluations = o.evals;
-    r.target_error = o.target_error;
-    if (!(r.learning_rate > 0)) throw std::runtime_error("--lr " + std::to_string(r.learning_rate) + ": the learning rate must be > 0");
     std::filesystem::create_directories(o.outdir);
     progress_display show(o.evals > 0 ? o.evals : o.iterations);
     r.on_iteration = [&](const wst::reconstruction_progress& p) {
@@ -145,15 +116,9 @@ int reconstruct(const options& o, const tools::signals& x, wst::scattering1d_par
 }
 
 int run(const options& o) {
-    if (o.J < 1) throw std::runtime_error("--J: give the scale J >= 1");
-    wst::scattering1d_params params;
-    params.J = o.J;
-    params.Q = tools::parse_Q(o.Q);
-    if (!o.T.empty()) params.T = tools::parse_T(o.T);
-    params.max_order = o.max_order;
-    if (o.iterations <= 0 && o.evals <= 0 && o.target_error <= 0)
-        throw std::runtime_error("give a stopping rule: --iterations, --evals or --target-error");
-
+    // Every option is checked before any file is read or written.
+    wst::scattering1d_params params = tools::reconstruct_params(o, 1);  // shape: the input's, once read
+    const wst::reconstruction_options settings = tools::reconstruction_settings(o);
     // Refuse to write any output over the input.
     for (const char* name : {"original.npy", "original.wav", "reconstruction.npy", "reconstruction.wav", "loss.csv",
                              "summary.json", "original.png", "reconstruction.png", "loss.png",
@@ -162,7 +127,8 @@ int run(const options& o) {
 
     const tools::signals x = read_mono(o.input);
     params.shape = static_cast<long long>(x.N);
-    return o.precision == "double" ? reconstruct<double>(o, x, params) : reconstruct<float>(o, x, params);
+    return o.precision == "double" ? reconstruct<double>(o, settings, x, params)
+                                   : reconstruct<float>(o, settings, x, params);
 }
 
 }  // namespace
@@ -170,24 +136,6 @@ int run(const options& o) {
 int main(int argc, char** argv) {
     CLI::App app{"Reconstructs a signal from its scattering coefficients, starting from noise.", "wst-reconstruct"};
     options o;
-    app.add_option("INPUT", o.input, "audio (.wav, .flac, .ogg; mixed to mono) or .npy of shape (N,)")->required();
-    app.add_option("OUTDIR", o.outdir, "folder for the reconstruction, loss history, plots and summary.json")->required();
-    app.add_option("--J", o.J, "maximal scale 2^J (required)")->required();
-    app.add_option("--Q", o.Q, "wavelets per octave: Q1 or Q1,Q2 (default 1)");
-    app.add_option("--T", o.T, "averaging support: an integer >= 1 or global (default 2^J)");
-    app.add_option("--max-order", o.max_order, "1 or 2 (default 2)");
-    app.add_option("--optimizer", o.optimizer, "bold-driver, momentum, sgd, adam or lbfgs (default lbfgs)")
-        ->check(CLI::IsMember({"bold-driver", "momentum", "sgd", "adam", "lbfgs"}));
-    app.add_option("--iterations", o.iterations, "stop after this many iterations");
-    app.add_option("--evals", o.evals, "stop after this many gradient evaluations (default 200)");
-    app.add_option("--target-error", o.target_error, "stop when ||S(y) - S(x)|| / ||S(x)|| is at most this");
-    app.add_option("--lr", o.lr, "learning rate (default: 100 bold-driver/momentum, 500 sgd, 0.01 adam, 1 lbfgs)");
-    app.add_option("--loss", o.loss, "norm, mse, sum_squares or l1 (default norm)")
-        ->check(CLI::IsMember({"norm", "mse", "sum_squares", "l1"}));
-    app.add_option("--init", o.init, "noise or envelope (default noise)")->check(CLI::IsMember({"noise", "envelope"}));
-    app.add_option("--seed", o.seed, "seed of the initial noise (default 0)");
-    app.add_option("--precision", o.precision, "float or double (default float)")->check(CLI::IsMember({"float", "double"}));
-    app.add_option("--threads", o.threads, "threads for the transform (default 1; the result does not depend on it)");
-    app.add_option("--sample-rate", o.sample_rate, "sample rate of the .wav output for .npy input (default 8000)");
+    tools::add_reconstruct_options(app, o);
     return tools::parse_and_run(app, argc, argv, [&] { return run(o); });
 }

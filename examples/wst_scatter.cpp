@@ -4,7 +4,7 @@
 #include "tools/cli.hpp"
 #include "tools/npz.hpp"
 #include "tools/output_file.hpp"
-#include "tools/parse.hpp"
+#include "tools/scatter_options.hpp"
 #include "tools/signal_io.hpp"
 
 #include <wst/wst.hpp>
@@ -17,16 +17,10 @@
 #include <functional>
 #include <iostream>
 #include <memory>
-#include <optional>
 
 namespace {
 
-struct options {
-    std::string input, output, meta, Q = "1", T, precision, cotangent, grad;
-    int J = 0;
-    std::optional<long long> stride;
-    int max_order = 2;
-};
+using options = tools::scatter_options;
 
 // Kymatio's path names in an .npz: p, p_<n1>, p_<n1>_<n2>.
 std::string path_name(const std::vector<int>& key) {
@@ -139,15 +133,8 @@ void scatter(const options& o, const tools::signals& x, const wst::scattering1d_
 }
 
 int run(const options& o) {
-    wst::scattering1d_params params;
-    params.J = o.J;
-    params.Q = tools::parse_Q(o.Q);
-    if (!o.T.empty()) params.T = tools::parse_T(o.T);
-    params.stride = o.stride;
-    params.max_order = o.max_order;
-    const bool no_averaging = !params.T.is_default() && !params.T.is_global() && params.T.value() == 0;
-    params.out_type = no_averaging ? wst::out_type::list : wst::out_type::array;
-
+    wst::scattering1d_params params = tools::scatter_params(o, 1);  // shape: the input's, once read
+    const bool no_averaging = params.out_type == wst::out_type::list;
     const std::string wanted = no_averaging ? ".npz" : ".npy";
     if (tools::extension(o.output) != wanted)
         throw std::runtime_error("OUTPUT " + o.output + " must end in " + wanted +
@@ -183,18 +170,6 @@ int run(const options& o) {
 int main(int argc, char** argv) {
     CLI::App app{"Scattering transform of a signal file (Kymatio 0.4's Scattering1D).", "wst-scatter"};
     options o;
-    app.add_option("INPUT", o.input, ".npy of shape (N,) or (B, N), float32 or float64; or audio (.wav, .flac, .ogg)")
-        ->required();
-    app.add_option("OUTPUT", o.output, ".npy (B, C, N_out) or (C, N_out); .npz of paths when T = 0")->required();
-    app.add_option("--J", o.J, "maximal scale 2^J (required)")->required();
-    app.add_option("--Q", o.Q, "wavelets per octave: Q1 or Q1,Q2 (default 1)");
-    app.add_option("--T", o.T, "averaging support: an integer, 0 (none) or global (default 2^J)");
-    app.add_option("--stride", o.stride, "output stride, a power of two <= T");
-    app.add_option("--max-order", o.max_order, "1 or 2 (default 2)");
-    app.add_option("--precision", o.precision, "float or double (default: the input's; float for audio)")
-        ->check(CLI::IsMember({"float", "double"}));
-    app.add_option("--meta", o.meta, "write order, key, xi, sigma, j per channel to this JSON file");
-    app.add_option("--cotangent", o.cotangent, "G.npy or G.npz shaped like OUTPUT: with --grad, the gradient of sum(S(x) G)");
-    app.add_option("--grad", o.grad, "write the gradient of sum(S(x) * G) with respect to x to this .npy (shaped like x)");
+    tools::add_scatter_options(app, o);
     return tools::parse_and_run(app, argc, argv, [&] { return run(o); });
 }
