@@ -32,8 +32,11 @@ TEST_CASE("invalid parameters are rejected with a clear message", "[bad_input]")
     rejects({.J = 11, .shape = 1024}, "J", "J <= 10");
     rejects({.J = 3, .shape = 5}, "J", "no samples");
     rejects({.J = 4, .shape = 0}, "shape", ">= 1");
-    rejects({.J = 4, .shape = 1024, .Q = 0}, "Q", ">= 1");
-    rejects({.J = 4, .shape = 1024, .Q = {8, 0}}, "Q2", ">= 1");
+    rejects({.J = 4, .shape = 1024, .Q = 0}, "Q", "from 1 to 256");
+    rejects({.J = 4, .shape = 1024, .Q = {8, 0}}, "Q2", "from 1 to 256");
+    rejects({.J = 4, .shape = 1024, .Q = 257}, "Q", "from 1 to 256");
+    rejects({.J = 4, .shape = 1024, .Q = {8, 2147483647}}, "Q2", "from 1 to 256");
+    rejects({.J = 4, .shape = (1LL << 31) + 1}, "shape", "longer than 2^31");
     rejects({.J = 4, .shape = 1024, .T = 2048}, "T", "cannot exceed the signal length 1024");
     rejects({.J = 4, .shape = 1024, .T = -1}, "T", "T must be 0");
     rejects({.J = 4, .shape = 1024, .stride = 3}, "stride", "power of two");

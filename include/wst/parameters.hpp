@@ -116,12 +116,19 @@ inline int ceil_log2(long long n) {
 
 }  // namespace detail
 
+inline constexpr long long max_shape = 1LL << 31;
+inline constexpr int max_Q = 256;
+
 // Checks every parameter (throwing wst::invalid_argument naming the parameter,
 // its value and what is allowed) and derives the sizes exactly as Kymatio's
 // ScatteringBase1D.build does.
 inline scattering1d_geometry make_geometry(const scattering1d_params& p) {
     using detail::reject;
     if (p.shape < 1) reject("shape", p.shape, "the signal length must be an integer >= 1");
+    // Ceilings far above any use, so that a mistyped value is an error
+    // rather than hours of work or memory exhaustion.
+    if (p.shape > max_shape)
+        reject("shape", p.shape, "signals longer than 2^31 samples (" + std::to_string(max_shape) + ") are not supported");
     const long long N = p.shape;
     if (p.J < 1) reject("J", p.J, "J must be an integer >= 1");
     const int log2_N_up = detail::ceil_log2(N);
@@ -131,8 +138,10 @@ inline scattering1d_geometry make_geometry(const scattering1d_params& p) {
            << (1LL << log2_N_up) << " for shape = " << N << "), so J <= " << log2_N_up;
         reject("J", p.J, os.str());
     }
-    if (p.Q.q1 < 1) reject("Q", p.Q.q1, "Q (Q1) must be an integer >= 1");
-    if (p.Q.q2 < 1) reject("Q2", p.Q.q2, "Q2 (the second value of Q) must be an integer >= 1");
+    if (p.Q.q1 < 1 || p.Q.q1 > max_Q)
+        reject("Q", p.Q.q1, "Q (Q1) must be an integer from 1 to " + std::to_string(max_Q));
+    if (p.Q.q2 < 1 || p.Q.q2 > max_Q)
+        reject("Q2", p.Q.q2, "Q2 (the second value of Q) must be an integer from 1 to " + std::to_string(max_Q));
     if (p.max_order != 1 && p.max_order != 2) reject("max_order", p.max_order, "max_order must be 1 or 2");
 
     scattering1d_geometry g;
