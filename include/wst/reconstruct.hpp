@@ -145,6 +145,10 @@ std::vector<reconstruction_result<Real>> reconstruct(const Scattering1D<Backend,
         detail::reject("T", 0, "reconstruction compares arrays of coefficients: use T >= 1 or global");
     if (!(o.learning_rate > 0) || !std::isfinite(o.learning_rate))
         detail::reject("learning_rate", o.learning_rate, "the learning rate must be finite and > 0");
+    if (!std::isfinite(o.target_error))
+        detail::reject("target_error", o.target_error, "the target error must be finite (0: no target)");
+    if (!std::isfinite(o.max_seconds))
+        detail::reject("max_seconds", o.max_seconds, "the time limit must be finite (0: no limit)");
     if (o.max_iterations <= 0 && o.max_evaluations <= 0 && o.target_error <= 0 && o.max_seconds <= 0)
         detail::reject("max_iterations", o.max_iterations, "give at least one stopping rule");
     const auto N = static_cast<Eigen::Index>(S.shape());

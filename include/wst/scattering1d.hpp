@@ -210,6 +210,7 @@ public:
         for (std::size_t c = 0; c < paths_.size(); ++c)
             dest.push_back({out.data() + c * out.length(), paths_.size() * out.length()});
         run(x, B, dest);
+        check_no_overflow(out.data(), out.size(), x, B * N, "coefficients");
         return out;
     }
 
@@ -233,6 +234,8 @@ public:
             dest.push_back({out.back().coef.data(), path_length(c)});
         }
         run(x, B, dest);
+        for (const auto& p : out)
+            check_no_overflow(p.coef.data(), static_cast<std::size_t>(p.coef.size()), x, B * N, "coefficients");
         return out;
     }
 
@@ -258,6 +261,7 @@ public:
             t.jvp(xr.data() + b * N, vr.data() + b * N, dest);
             for (auto& d : dest) d.data += d.batch_stride;
         }
+        check_no_overflow(out.data(), out.size(), xr.data(), B * N, "tangent");
         return out;
     }
 
@@ -283,6 +287,7 @@ public:
                 std::copy(src, src + L, out);
             };
         });
+        check_no_overflow(grad, B * N, x, B * N, "gradient");
     }
 
     // Gradient of sum over paths of sum(S_path(x) * g_path), g shaped like
@@ -300,6 +305,8 @@ public:
                     out[t] = g[c].coef(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(t));
             };
         });
+        check_no_overflow(grad.data(), static_cast<std::size_t>(grad.size()), rows.data(),
+                          static_cast<std::size_t>(rows.size()), "gradient");
         return grad;
     }
 
@@ -622,6 +629,10 @@ private:
                 result.gradient.row(static_cast<Eigen::Index>(b)) *= scale;
             }
         }
+        check_no_overflow(result.gradient.data(), static_cast<std::size_t>(result.gradient.size()), y.data(),
+                          static_cast<std::size_t>(y.size()), "gradient");
+        const Eigen::Map<const Eigen::ArrayXd> losses(result.loss.data(), static_cast<Eigen::Index>(B));
+        if (!losses.allFinite()) reject_overflow(y.data(), static_cast<std::size_t>(y.size()), "loss");
         return result;
     }
 
@@ -655,6 +666,24 @@ private:
             }
             check_finite(p[c].coef.data(), rows * cols, name);
         }
+    }
+
+    // Results past the largest finite Real: the input's amplitude is beyond
+    // what the precision holds through the transform's sums (the input
+    // itself was finite). S is positively homogeneous, S(a x) = a S(x) for
+    // a > 0, so scaling x down and S back up is the way out.
+    static void check_no_overflow(const Real* result, std::size_t n, const Real* x, std::size_t x_count,
+                                  const std::string& what) {
+        using column = Eigen::Array<Real, Eigen::Dynamic, 1>;
+        if (!Eigen::Map<const column>(result, static_cast<Eigen::Index>(n)).allFinite()) reject_overflow(x, x_count, what);
+    }
+    [[noreturn]] static void reject_overflow(const Real* x, std::size_t x_count, const std::string& what) {
+        using column = Eigen::Array<Real, Eigen::Dynamic, 1>;
+        std::ostringstream value;
+        value << "a signal with max|x| = " << Eigen::Map<const column>(x, static_cast<Eigen::Index>(x_count)).abs().maxCoeff();
+        detail::reject("x", value.str(),
+                       "its " + what + " overflowed " + (sizeof(Real) == 4 ? "float" : "double") +
+                           ": scale x down (S(a x) = a S(x) for a > 0) or use a wider type");
     }
 
     // Rejects the first value that is not finite, located by index, or by
