@@ -6,6 +6,7 @@
 
 #include <zip.h>
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -65,9 +66,18 @@ inline std::map<std::string, wst::npy::array> read_npz(const std::string& path) 
             if (name.size() < 4 || name.substr(name.size() - 4) != ".npy")
                 throw std::runtime_error(path + ": member " + name + " is not a .npy array");
             if (st.size > (zip_uint64_t{1} << 34)) throw std::runtime_error(path + ": member " + name + " is too large");
-            std::string bytes(static_cast<std::size_t>(st.size), '\0');
+            // Read in blocks: the announced size is not trusted for allocation.
+            std::string bytes;
             zip_file_t* f = zip_fopen_index(z, static_cast<zip_uint64_t>(i), 0);
-            const bool ok = f != nullptr && zip_fread(f, bytes.data(), st.size) == static_cast<zip_int64_t>(st.size);
+            bool ok = f != nullptr;
+            constexpr std::size_t block = 1 << 20;
+            while (ok && bytes.size() < st.size) {
+                const std::size_t old_size = bytes.size();
+                const std::size_t want = std::min<std::size_t>(block, static_cast<std::size_t>(st.size) - old_size);
+                bytes.resize(old_size + want);
+                const zip_int64_t got = zip_fread(f, bytes.data() + old_size, want);
+                ok = got == static_cast<zip_int64_t>(want);
+            }
             if (f != nullptr) zip_fclose(f);
             if (!ok) throw std::runtime_error(path + ": cannot read member " + name);
             std::istringstream in(bytes);

@@ -49,19 +49,35 @@ inline signals read_npy(const std::string& path) {
     return s;
 }
 
+// The frame count in the header is not trusted for allocation (a damaged or
+// hostile file may announce any number): frames are read in blocks until the
+// decoder stops, and must then number what the header announced.
 inline signals read_audio(const std::string& path) {
     SF_INFO info{};
     SNDFILE* f = sf_open(path.c_str(), SFM_READ, &info);
     if (f == nullptr) throw std::runtime_error(path + ": cannot read audio: " + sf_strerror(nullptr));
     signals s;
     s.B = static_cast<std::size_t>(info.channels);
-    s.N = static_cast<std::size_t>(info.frames);
     s.float32 = true;
     s.sample_rate = info.samplerate;
-    std::vector<double> interleaved(s.B * s.N);
-    const sf_count_t got = sf_readf_double(f, interleaved.data(), info.frames);
+    std::vector<double> interleaved;
+    constexpr sf_count_t block = 1 << 16;
+    bool bad_header = info.channels < 1 || info.channels > 1024 || info.samplerate < 1 || info.frames < 0;
+    while (!bad_header) {
+        const std::size_t old_size = interleaved.size();
+        interleaved.resize(old_size + static_cast<std::size_t>(block) * s.B);
+        const sf_count_t got = sf_readf_double(f, interleaved.data() + old_size, block);
+        interleaved.resize(old_size + static_cast<std::size_t>(std::max<sf_count_t>(got, 0)) * s.B);
+        if (got < block) break;
+    }
     sf_close(f);
-    if (got != info.frames) throw std::runtime_error(path + ": truncated audio data");
+    if (bad_header)
+        throw std::runtime_error(path + ": implausible audio header (" + std::to_string(info.channels) + " channels, " +
+                                 std::to_string(info.samplerate) + " Hz)");
+    s.N = interleaved.size() / s.B;
+    if (static_cast<sf_count_t>(s.N) != info.frames)
+        throw std::runtime_error(path + ": truncated audio data (" + std::to_string(s.N) + " of " +
+                                 std::to_string(info.frames) + " frames)");
     if (s.N == 0) throw std::runtime_error(path + ": the audio file holds no samples");
     s.values.resize(s.B * s.N);
     for (std::size_t t = 0; t < s.N; ++t)
