@@ -146,23 +146,53 @@ TEST_CASE("global averaging sums every path over time", "[invariants]") {
     CHECK(g.channels() == none.output_size());
 }
 
-TEST_CASE("a const transform can be shared by threads", "[invariants]") {
-    const Scattering1D<fftw, double> S({.J = 6, .shape = 2048, .Q = 8});
-    const auto x = noise(4, 2048, 10);
-    const auto expected = S.scattering(x);
-    std::vector<std::thread> threads;
-    std::vector<int> ok(8, 0);
-    for (int i = 0; i < 8; ++i)
-        threads.emplace_back([&, i] {
-            bool same = true;
-            for (int r = 0; r < 5; ++r) {
-                const auto got = S.scattering(x);
-                for (std::size_t k = 0; k < got.size(); ++k) same = same && got.data()[k] == expected.data()[k];
-            }
-            ok[static_cast<std::size_t>(i)] = same;
-        });
-    for (auto& t : threads) t.join();
-    for (int v : ok) CHECK(v == 1);
+// Many caller threads sharing one const transform (each call leases its own
+// workspace; with execution.threads = 2 the calls also start threads of their
+// own) get exactly what one thread gets, for every operation. This is the
+// test ThreadSanitizer runs (scripts/test.sh).
+TEST_CASE("one transform shared by many threads gives the one-thread results", "[invariants][threads]") {
+    const wst::scattering1d_params p{.J = 6, .shape = 700, .Q = {8, 2}, .T = 64};
+    const auto x = noise(2, 700, 10), v = noise(2, 700, 11);
+    for (int inner : {1, 2}) {
+        INFO("execution.threads = " << inner);
+        const Scattering1D<fftw, double> S(p, {.threads = inner});
+        const auto target = S.scattering(noise(2, 700, 12));
+        const auto S_x = S.scattering(x);
+        const auto G_x = S.backward(x, target);
+        const auto L_x = S.loss_gradient(x, target, wst::loss::mse);
+        const auto J_v = S.jvp(x, v);
+        const auto list_x = S.scattering_list(x);
+        constexpr int callers = 8;
+        std::vector<int> ok(callers, 0);
+        std::vector<std::thread> threads;
+        for (int i = 0; i < callers; ++i)
+            threads.emplace_back([&, i] {
+                bool same = true;
+                for (int r = 0; r < 3; ++r) {
+                    switch ((i + r) % 5) {  // every operation at once, in different orders
+                        case 0: same = same && std::equal(S_x.data(), S_x.data() + S_x.size(), S.scattering(x).data()); break;
+                        case 1: same = same && (S.backward(x, target) == G_x).all(); break;
+                        case 2: {
+                            const auto L = S.loss_gradient(x, target, wst::loss::mse);
+                            same = same && (L.gradient == L_x.gradient).all() && L.loss == L_x.loss;
+                            break;
+                        }
+                        case 3: {
+                            const auto J = S.jvp(x, v);
+                            same = same && std::equal(J_v.data(), J_v.data() + J_v.size(), J.data());
+                            break;
+                        }
+                        default: {
+                            const auto list = S.scattering_list(x);
+                            for (std::size_t c = 0; c < list.size(); ++c) same = same && (list[c].coef == list_x[c].coef).all();
+                        }
+                    }
+                }
+                ok[static_cast<std::size_t>(i)] = same;
+            });
+        for (auto& t : threads) t.join();
+        for (int i = 0; i < callers; ++i) CHECK(ok[static_cast<std::size_t>(i)] == 1);
+    }
 }
 
 TEST_CASE("results do not depend on the number of threads, bit for bit", "[invariants][threads]") {
