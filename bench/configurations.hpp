@@ -1,5 +1,6 @@
-// The benchmark configurations (Kymatio's own benchmark set plus the
-// reconstruction example's), shared by the benchmark binaries.
+// The benchmark configurations (Kymatio's own benchmark set, the
+// reconstruction example's, and one long signal), shared by the benchmark
+// binaries.
 #pragma once
 
 #include <wst/wst.hpp>
@@ -27,6 +28,7 @@ inline const std::vector<configuration>& configurations() {
         {"speech", 8, 8, 4096, 32},
         {"music", 13, 12, 65536, 32},
         {"seed", 6, 16, 8192, 1},
+        {"large", 13, 1, 1 << 22, 1},  // the reliability issue's long signal
     };
     return all;
 }
@@ -34,7 +36,7 @@ inline const std::vector<configuration>& configurations() {
 inline const configuration& find(const std::string& name) {
     for (const auto& c : configurations())
         if (c.name == name) return c;
-    throw std::invalid_argument("unknown configuration '" + name + "' (eeg, speech, music, seed)");
+    throw std::invalid_argument("unknown configuration '" + name + "' (eeg, speech, music, seed, large)");
 }
 
 template <class Real>

@@ -157,6 +157,12 @@ int main(int argc, char** argv) try {
 
     reset_peak();
     const double before = rss_mib().first;
+    if (!tape) {  // the forward pass alone
+        const auto Sx = S.scattering(x);
+        std::cout << "forward " << c.name << " (one signal of " << c.N << " samples, float): peak "
+                  << rss_mib().second << " MiB, extra " << rss_mib().second - before << " MiB\n";
+        reset_peak();
+    }
     std::vector<Real> gx;
     if (tape) {
         gx = tape_gradient(S, *ctx, x.data(), target.data());
