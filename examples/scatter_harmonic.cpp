@@ -25,14 +25,16 @@ int main(int argc, char** argv) try {
     std::cout << "S(x): " << Sx.channels() << " channels (" << counts[0] << " + " << counts[1] << " + " << counts[2]
               << ") of " << Sx.length() << " samples\n";
 
-    // Coefficients as .npy, (C, N_out), for numpy.load.
-    tools::write_atomically(out / "scattering.npy", [&](const std::string& tmp) {
+    // Coefficients as .npy, (C, N_out), for numpy.load; the files appear
+    // together once all are written.
+    tools::output_set files;
+    files.add(out / "scattering.npy", [&](const std::string& tmp) {
         std::ofstream f(tmp, std::ios::binary);
         wst::npy::write(f, Sx.data(), {Sx.channels(), Sx.length()});
     });
 
     // The signal.
-    tools::line_plot((out / "signal.png").string(), {"Harmonic test signal (N = 8192)", "sample", "amplitude"},
+    tools::line_plot(files, (out / "signal.png").string(), {"Harmonic test signal (N = 8192)", "sample", "amplitude"},
                      {std::vector<double>(x.begin(), x.end())}, {"x"});
 
     // First order: one row per wavelet, highest frequency on top; log scale
@@ -41,7 +43,7 @@ int main(int argc, char** argv) try {
     Eigen::ArrayXXd order1(static_cast<Eigen::Index>(n1), static_cast<Eigen::Index>(T));
     for (std::size_t c = 0; c < n1; ++c)
         order1.row(static_cast<Eigen::Index>(n1 - 1 - c)) = (Sx.channel(0, 1 + c).transpose() + 1e-6).log10();
-    tools::image_plot((out / "order1.png").string(),
+    tools::image_plot(files, (out / "order1.png").string(),
                       {"First-order scattering log10 S1 (rows: wavelets, low to high frequency)", "time / 64", "lambda1"},
                       order1);
 
@@ -49,8 +51,9 @@ int main(int argc, char** argv) try {
     Eigen::ArrayXXd order2(static_cast<Eigen::Index>(n2), static_cast<Eigen::Index>(T));
     for (std::size_t c = 0; c < n2; ++c)
         order2.row(static_cast<Eigen::Index>(c)) = (Sx.channel(0, 1 + n1 + c).transpose() + 1e-6).log10();
-    tools::image_plot((out / "order2.png").string(),
+    tools::image_plot(files, (out / "order2.png").string(),
                       {"Second-order scattering log10 S2 (rows: paths (n1, n2))", "time / 64", "path"}, order2);
+    files.commit();
 
     std::cout << "wrote " << (out / "signal.png").string() << ", " << (out / "order1.png").string() << ", "
               << (out / "order2.png").string() << " and " << (out / "scattering.npy").string() << '\n';

@@ -67,7 +67,7 @@ template <class Real>
 int reconstruct(const options& o, wst::reconstruction_options r, const tools::signals& x,
                 wst::scattering1d_params params) {
     const wst::Scattering1D<wst::backend::fftw, Real> S(params, {.threads = o.threads});
-    std::filesystem::create_directories(o.outdir);
+    const tools::output_folder folder(o.outdir);
     progress_display show(o.evals > 0 ? o.evals : o.iterations);
     r.on_iteration = [&](const wst::reconstruction_progress& p) {
         show(p);
@@ -79,7 +79,8 @@ int reconstruct(const options& o, wst::reconstruction_options r, const tools::si
 
     const std::vector<double> y(result.signal.begin(), result.signal.end());
     const int rate = x.sample_rate > 0 ? x.sample_rate : o.sample_rate;
-    tools::write_reconstruction_report(o.outdir, x.values, y, result.history, rate,
+    tools::output_set files;  // every output file, or none
+    tools::write_reconstruction_report(files, o.outdir, x.values, y, result.history, rate,
                                        std::filesystem::path(o.input).filename().string());
     const auto& f = result.final;
     auto nan_to_null = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
@@ -104,12 +105,13 @@ int reconstruct(const options& o, wst::reconstruction_options r, const tools::si
         {"transform",
          {{"J", S.J()}, {"Q", {params.Q.q1, params.Q.q2}}, {"T", S.average() == wst::averaging::mode::global ? nlohmann::json("global") : nlohmann::json(S.T())},
           {"max_order", S.max_order()}, {"shape", S.shape()}, {"N_padded", S.N_padded()}, {"channels", S.output_size()}}}};
-    tools::write_atomically(std::filesystem::path(o.outdir) / "summary.json", [&](const std::string& tmp) {
+    files.add(std::filesystem::path(o.outdir) / "summary.json", [&](const std::string& tmp) {
         std::ofstream out(tmp);
         out << summary.dump(2) << '\n';
         out.close();
         if (!out) throw std::runtime_error("cannot write summary.json");
     });
+    files.commit();
     std::cout << "relative scattering error " << f.relative_error << " after " << f.evaluations
               << " gradient evaluations (" << f.elapsed_seconds << " s); results in " << o.outdir << '\n';
     return 0;

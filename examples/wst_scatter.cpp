@@ -45,10 +45,10 @@ nlohmann::json meta_json(const wst::scattering_meta& m) {
 
 // Writes values (B x N) as .npy shaped like the input: (N,) or (B, N).
 template <class Real>
-void write_signals(const std::string& path, const Real* values, const tools::signals& like) {
+void write_signals(tools::output_set& files, const std::string& path, const Real* values, const tools::signals& like) {
     std::vector<std::size_t> shape{like.N};
     if (!like.one_dimensional) shape.insert(shape.begin(), like.B);
-    tools::write_atomically(path, [&](const std::string& tmp) {
+    files.add(path, [&](const std::string& tmp) {
         std::ofstream out(tmp, std::ios::binary);
         wst::npy::write(out, values, shape);
         out.close();
@@ -121,15 +121,17 @@ void scatter(const options& o, const tools::signals& x, const wst::scattering1d_
     wst::signal_array<Real> grad;
     if (!o.grad.empty()) grad = gradient(S, values, x, o.cotangent);
 
-    tools::write_atomically(o.output, write_output);
-    if (!o.grad.empty()) write_signals(o.grad, grad.data(), x);
+    tools::output_set files;  // every output, or none
+    files.add(o.output, write_output);
+    if (!o.grad.empty()) write_signals(files, o.grad, grad.data(), x);
     if (!o.meta.empty())
-        tools::write_atomically(o.meta, [&](const std::string& tmp) {
+        files.add(o.meta, [&](const std::string& tmp) {
             std::ofstream out(tmp);
             out << meta_json(S.meta()).dump() << '\n';
             out.close();
             if (!out) throw std::runtime_error("cannot write " + o.meta);
         });
+    files.commit();
 }
 
 int run(const options& o) {

@@ -1,5 +1,5 @@
 // Writing a mono WAV file (32-bit float samples, so nothing is clipped)
-// through libsndfile, atomically.
+// through libsndfile, as part of an output set.
 #pragma once
 
 #include "tools/output_file.hpp"
@@ -12,8 +12,8 @@
 
 namespace tools {
 
-inline void write_wav(const std::string& path, const std::vector<double>& samples, int sample_rate) {
-    write_atomically(path, [&](const std::string& tmp) {
+inline void write_wav(output_set& out, const std::string& path, const std::vector<double>& samples, int sample_rate) {
+    out.add(path, [&](const std::string& tmp) {
         SF_INFO info{};
         info.samplerate = sample_rate;
         info.channels = 1;

@@ -35,9 +35,10 @@ inline std::string preamble(const std::string& png, const plot_labels& l) {
 }
 
 // One or more curves y[i](x) against the sample index, or against `x` when given.
-inline void line_plot(const std::string& png, const plot_labels& labels, const std::vector<std::vector<double>>& curves,
-                      const std::vector<std::string>& names, const std::string& extra = "") {
-    write_atomically(png, [&](const std::string& tmp) {
+inline void line_plot(output_set& out, const std::string& png, const plot_labels& labels,
+                      const std::vector<std::vector<double>>& curves, const std::vector<std::string>& names,
+                      const std::string& extra = "") {
+    out.add(png, [&](const std::string& tmp) {
         std::ostringstream s;
         std::size_t longest = 1;
         for (const auto& c : curves) longest = std::max(longest, c.size());
@@ -56,8 +57,8 @@ inline void line_plot(const std::string& png, const plot_labels& labels, const s
 }
 
 // A matrix (rows along y, columns along x) drawn as an image with a color bar.
-inline void image_plot(const std::string& png, const plot_labels& labels, const Eigen::ArrayXXd& m) {
-    write_atomically(png, [&](const std::string& tmp) {
+inline void image_plot(output_set& out, const std::string& png, const plot_labels& labels, const Eigen::ArrayXXd& m) {
+    out.add(png, [&](const std::string& tmp) {
         std::ostringstream s;
         s << preamble(tmp, labels) << "set palette defined (0 'black', 1 'purple', 2 'orange', 3 'yellow')\n"
           << "set xrange [-0.5:" << m.cols() - 0.5 << "]\nset yrange [-0.5:" << m.rows() - 0.5 << "]\n"

@@ -19,8 +19,8 @@
 
 namespace tools {
 
-inline void write_npy(const std::filesystem::path& path, const std::vector<double>& x) {
-    write_atomically(path, [&](const std::string& tmp) {
+inline void write_npy(output_set& set, const std::filesystem::path& path, const std::vector<double>& x) {
+    set.add(path, [&](const std::string& tmp) {
         std::ofstream out(tmp, std::ios::binary);
         wst::npy::write(out, x.data(), {x.size()});
         out.close();
@@ -28,8 +28,9 @@ inline void write_npy(const std::filesystem::path& path, const std::vector<doubl
     });
 }
 
-inline void write_history_csv(const std::filesystem::path& path, const std::vector<wst::reconstruction_progress>& h) {
-    write_atomically(path, [&](const std::string& tmp) {
+inline void write_history_csv(output_set& set, const std::filesystem::path& path,
+                              const std::vector<wst::reconstruction_progress>& h) {
+    set.add(path, [&](const std::string& tmp) {
         std::ofstream out(tmp);
         out << "iteration,evaluations,loss,relative_error,relative_error_order0,relative_error_order1,"
                "relative_error_order2,step,elapsed_seconds\n"
@@ -43,33 +44,44 @@ inline void write_history_csv(const std::filesystem::path& path, const std::vect
     });
 }
 
-// Writes everything for an original x and its reconstruction y.
-inline void write_reconstruction_report(const std::filesystem::path& dir, const std::vector<double>& x,
+// Adds everything for an original x and its reconstruction y to `set`
+// (the caller commits it).
+inline void write_reconstruction_report(output_set& set, const std::filesystem::path& dir, const std::vector<double>& x,
                                         const std::vector<double>& y,
                                         const std::vector<wst::reconstruction_progress>& history, int sample_rate,
                                         const std::string& title) {
-    std::filesystem::create_directories(dir);
-    write_npy(dir / "original.npy", x);
-    write_npy(dir / "reconstruction.npy", y);
-    write_wav((dir / "original.wav").string(), x, sample_rate);
-    write_wav((dir / "reconstruction.wav").string(), y, sample_rate);
-    write_history_csv(dir / "loss.csv", history);
+    std::filesystem::create_directories(dir);  // the examples' own folders
+    write_npy(set, dir / "original.npy", x);
+    write_npy(set, dir / "reconstruction.npy", y);
+    write_wav(set, (dir / "original.wav").string(), x, sample_rate);
+    write_wav(set, (dir / "reconstruction.wav").string(), y, sample_rate);
+    write_history_csv(set, dir / "loss.csv", history);
 
-    line_plot((dir / "original.png").string(), {title + ": original signal", "sample", "amplitude"}, {x}, {"x"});
-    line_plot((dir / "reconstruction.png").string(), {title + ": reconstructed signal", "sample", "amplitude"}, {y},
+    line_plot(set, (dir / "original.png").string(), {title + ": original signal", "sample", "amplitude"}, {x}, {"x"});
+    line_plot(set, (dir / "reconstruction.png").string(), {title + ": reconstructed signal", "sample", "amplitude"}, {y},
               {"y"});
     std::vector<double> loss, error;
     for (const auto& p : history) {
         loss.push_back(p.loss);
         error.push_back(p.relative_error);
     }
-    line_plot((dir / "loss.png").string(), {title + ": loss and relative scattering error", "iteration", ""},
+    line_plot(set, (dir / "loss.png").string(), {title + ": loss and relative scattering error", "iteration", ""},
               {loss, error}, {"loss", "||S(y) - S(x)|| / ||S(x)||"}, "set logscale y\n");
-    image_plot((dir / "spectrogram_original.png").string(),
+    image_plot(set, (dir / "spectrogram_original.png").string(),
                {title + ": spectrogram of the original (dB)", "frame (hop 32)", "frequency bin"}, spectrogram_db(x));
-    image_plot((dir / "spectrogram_reconstruction.png").string(),
+    image_plot(set, (dir / "spectrogram_reconstruction.png").string(),
                {title + ": spectrogram of the reconstruction (dB)", "frame (hop 32)", "frequency bin"},
                spectrogram_db(y));
+}
+
+// The same as one set of files, all written or none.
+inline void write_reconstruction_report(const std::filesystem::path& dir, const std::vector<double>& x,
+                                        const std::vector<double>& y,
+                                        const std::vector<wst::reconstruction_progress>& history, int sample_rate,
+                                        const std::string& title) {
+    output_set set;
+    write_reconstruction_report(set, dir, x, y, history, sample_rate, title);
+    set.commit();
 }
 
 }  // namespace tools
