@@ -29,6 +29,8 @@ inline int parse_int(const std::string& option, const std::string& text) {
 inline wst::quality_factors parse_Q(const std::string& text) {
     const auto comma = text.find(',');
     if (comma == std::string::npos) return parse_int("--Q", text);
+    if (text.find(',', comma + 1) != std::string::npos)
+        throw std::runtime_error("--Q: '" + text + "' must be one integer Q1 or two, Q1,Q2");
     return {parse_int("--Q", text.substr(0, comma)), parse_int("--Q", text.substr(comma + 1))};
 }
 

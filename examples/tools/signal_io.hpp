@@ -70,7 +70,21 @@ inline signals read_audio(const std::string& path) {
         interleaved.resize(old_size + static_cast<std::size_t>(std::max<sf_count_t>(got, 0)) * s.B);
         if (got < block) break;
     }
+    // libsndfile reads what is there of a truncated file and notes in its
+    // log that a chunk is shorter than its header says ("data : 1024 (should
+    // be 156)"): a truncated file is an error, not a shorter signal.
+    std::string log(4096, '\0');
+    sf_command(f, SFC_GET_LOG_INFO, log.data(), static_cast<int>(log.size()));
     sf_close(f);
+    std::string short_chunk;
+    for (std::size_t start = 0, end; start < log.size() && log[start] != '\0'; start = end + 1) {
+        end = std::min(log.find('\n', start), log.size());
+        const std::string line = log.substr(start, end - start);
+        if ((line.rfind("data", 0) == 0 || line.rfind("SSND", 0) == 0) && line.find("should be") != std::string::npos)
+            short_chunk = line;
+    }
+    if (!short_chunk.empty())
+        throw std::runtime_error(path + ": truncated audio data (libsndfile: " + short_chunk.substr(0, short_chunk.find_last_not_of(" \r") + 1) + ")");
     if (bad_header)
         throw std::runtime_error(path + ": implausible audio header (" + std::to_string(info.channels) + " channels, " +
                                  std::to_string(info.samplerate) + " Hz)");
