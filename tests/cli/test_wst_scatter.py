@@ -1,5 +1,6 @@
 """wst-scatter from outside: numpy reads its .npy/.npz output back and it
-matches Kymatio's reference outputs; audio input; bad input leaves no file.
+matches Kymatio's reference outputs; audio input; gradients. Bad inputs:
+test_bad_inputs.py.
 
 Usage: python3 test_wst_scatter.py WST_SCATTER REFERENCE_DIR
 """
@@ -86,53 +87,5 @@ with tempfile.TemporaryDirectory() as tmp:
         check(r.returncode == 0, case + ": gradient exit 0 (" + r.stderr.strip() + ")")
         G, R = np.load(gx), np.load(os.path.join(ref, case, "gx.npy"))
         check(G.shape == R.shape and np.abs(G - R).max() <= 1e-9 * np.abs(R).max(), case + ": gradient within 1e-9")
-
-    # Bad input: non-zero exit, one line on stderr, no output, input intact.
-    good = os.path.join(ref, "eeg", "x.npy")
-    before = open(good, "rb").read()
-    np.save(os.path.join(tmp, "ints.npy"), np.arange(100))
-    np.save(os.path.join(tmp, "three_d.npy"), np.zeros((2, 2, 64)))
-    nan = np.zeros(64)
-    nan[3] = np.nan
-    np.save(os.path.join(tmp, "nan.npy"), nan)
-    open(os.path.join(tmp, "garbage.npy"), "wb").write(os.urandom(300))
-    open(os.path.join(tmp, "truncated.npy"), "wb").write(open(good, "rb").read()[:500])
-    os.mkdir(os.path.join(tmp, "a_folder.npy"))
-    os.mkfifo(os.path.join(tmp, "a_pipe.npy"))
-    bad = [
-        ([good, good, "--J", 8], "over the input"),
-        ([good, "out.npz", "--J", 8], "wrong extension"),
-        ([good, "out.npy", "--J", 0], "J = 0"),
-        ([good, "out.npy", "--J", 8, "--Q", "0"], "Q = 0"),
-        ([good, "out.npy", "--J", 8, "--T", 5000], "T > N"),
-        ([good, "out.npy", "--J", 8, "--stride", 3], "stride 3"),
-        ([good, "out.npy", "--J", 8, "--max-order", 3], "max order 3"),
-        ([good, "out.npy", "--J", "eight"], "non-numeric J"),
-        ([good, "out.npy", "--J", 8, "--Q", "8,x"], "non-numeric Q2"),
-        ([good, "out.npy", "--J", 8, "--T", "local"], "T word"),
-        ([good, "out.npy", "--J", 8, "--unknown"], "unknown option"),
-        ([good, "out.npy"], "missing J"),
-        (["ints.npy", "out.npy", "--J", 4], "integer array"),
-        (["three_d.npy", "out.npy", "--J", 4], "3-D array"),
-        (["nan.npy", "out.npy", "--J", 4], "NaN sample"),
-        (["garbage.npy", "out.npy", "--J", 4], "random bytes"),
-        (["truncated.npy", "out.npy", "--J", 4], "truncated file"),
-        (["missing.npy", "out.npy", "--J", 4], "missing file"),
-        ([good, "no_such_dir/out.npy", "--J", 8], "missing folder"),
-        ([good, "out.npy", "--J", 8, "--grad", "gx.npy"], "--grad without --cotangent"),
-        ([good, "/dev/full", "--J", 8], "a device as output"),
-        ([good, "a_folder.npy", "--J", 8], "a folder as output"),
-        ([good, "a_pipe.npy", "--J", 8], "a named pipe as output"),
-        ([good, "out.npy", "--J", 8, "--cotangent", "three_d.npy", "--grad", "gx.npy"], "cotangent of the wrong shape"),
-        ([good, "out.npy", "--J", 8, "--cotangent", good, "--grad", good], "gradient over the input"),
-    ]
-    for args, what in bad:
-        r = subprocess.run([tool, *map(str, args)], capture_output=True, text=True, cwd=tmp)
-        lines = r.stderr.strip().splitlines()
-        check(r.returncode != 0, what + ": non-zero exit")
-        check(len(lines) == 1 and lines[0].startswith("wst-scatter: "), what + ": one-line message, got " + repr(r.stderr))
-        check(not os.path.exists(os.path.join(tmp, "out.npy")), what + ": no output file")
-        check(not any(f.startswith(".out") for f in os.listdir(tmp)), what + ": no temporary file left")
-    check(open(good, "rb").read() == before, "input unchanged")
 
 finish()
