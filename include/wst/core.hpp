@@ -82,7 +82,11 @@ public:
 
     // Channels of first-order wavelet n1, from the root's spectrum u0.
     void forward_subtree(std::size_t n1, const complex_type* u0, const std::vector<channel_destination<Real>>& out) {
-        const auto [k1, len1] = first_order(n1, u0, r(u1));
+        // Plain variables, not a structured binding: the lambdas below capture
+        // them, which compilers before C++20's rule (clang 14, nvcc) refuse.
+        const std::pair<int, std::size_t> first = first_order(n1, u0, r(u1));
+        const int k1 = first.first;
+        const std::size_t len1 = first.second;
         write_channel(out[1 + n1], c(u1_hat), r(u1), len1, k1);
         std::size_t channel = first_second_order_channel_[n1];
         for_second_order(n1, [&](std::size_t n2, int k2) {
@@ -152,7 +156,10 @@ public:
     template <class Cotangent>
     void vjp_subtree(std::size_t n1, const complex_type* u0, bool with_values, Cotangent&& cotangent,
                      complex_type* grad_u0) {
-        const auto [k1, len1] = first_order(n1, u0, r(u1));
+        // Plain variables, not a structured binding (see forward_subtree).
+        const std::pair<int, std::size_t> first = first_order(n1, u0, r(u1));
+        const int k1 = first.first;
+        const std::size_t len1 = first.second;
         const bool has_u1_hat = local_ || max_order_ > 1;
         w_.zero(r(grad_u1), B_ * len1);
         w_.zero(c(grad_u1_hat), B_ * len1);
