@@ -1,12 +1,51 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds wst, its tools and tests, and runs every test.
+# Installs what is missing, builds wst, its tools and tests, and runs every test:
+#   1. the release build's suite (unit tests, the tools from outside, the
+#      installed package, the benchmarks' smoke runs);
+#   2. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. the concurrency tests under ThreadSanitizer;
+#   4. each libFuzzer target (clang) for WST_FUZZ_SECONDS (default 20) over
+#      its seed corpus, tests/fuzz/corpus/<target>.
+# ./scripts/test.sh --quick runs step 1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
 wst_install_dependencies
 
-build=${WST_BUILD_DIR:-build}
+mode=${1:-all}
 jobs=$(nproc)
+build=${WST_BUILD_DIR:-build}
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "1. release build, every test"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$build" -j "$jobs"
 ctest --test-dir "$build" --output-on-failure -j "$jobs"
+[ "$mode" = --quick ] && exit 0
+
+# The sanitized builds leave out what they cannot check: the package test
+# builds another project with its own flags.
+step "2. AddressSanitizer + UndefinedBehaviorSanitizer, every test"
+sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+cmake -S . -B "$build-asan" -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g -fno-omit-frame-pointer $sanitize" \
+    -DCMAKE_EXE_LINKER_FLAGS="$sanitize"
+cmake --build "$build-asan" -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir "$build-asan" --output-on-failure -j "$jobs" -E package_consumer
+
+step "3. ThreadSanitizer, the concurrency tests"
+cmake -S . -B "$build-tsan" -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g -fsanitize=thread" \
+    -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread -DWST_BUILD_EXAMPLES=OFF -DWST_BUILD_BENCHMARKS=OFF
+cmake --build "$build-tsan" -j "$jobs" --target wst_tests
+TSAN_OPTIONS=halt_on_error=1 "$build-tsan/tests/wst_tests" "[threads]"
+
+step "4. libFuzzer targets, ${WST_FUZZ_SECONDS:-20} s each"
+cmake -S . -B "$build-fuzz" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g" \
+    -DWST_BUILD_FUZZERS=ON -DWST_BUILD_TESTS=OFF -DWST_BUILD_EXAMPLES=OFF -DWST_BUILD_BENCHMARKS=OFF
+cmake --build "$build-fuzz" -j "$jobs"
+for target in npy npz signal cli; do
+    found=$(mktemp -d)  # new inputs go here, not into the seed corpus
+    "$build-fuzz/tests/fuzz/fuzz_$target" -max_total_time="${WST_FUZZ_SECONDS:-20}" -rss_limit_mb=2048 -timeout=10 \
+        -print_final_stats=1 "$found" "tests/fuzz/corpus/$target"
+    rm -rf "$found"
+done
