@@ -130,9 +130,10 @@ public:
 
     // --- reverse mode ------------------------------------------------------------
     // The gradient of sum_c <S_c(x), G_c>, where the cotangent G_c of a channel
-    // is asked for once its coefficients are known: cotangent(c, S_c, L, G_c)
-    // receives S_c (B rows of L values, stride L; nullptr when with_values is
-    // false) and writes G_c in the same layout. Each step of the forward pass
+    // is asked for once its coefficients are known: cotangent(w, c, S_c, L, G_c)
+    // receives the workspace, S_c (B rows of L values, stride L, in backend
+    // memory; nullptr when with_values is false) and writes G_c in the same
+    // layout (with w's primitives: on a device, G_c is device memory). Each step of the forward pass
     // is followed backwards by its adjoint: unpad and sum by zero-filling and
     // broadcasting, the Fourier product-and-subsample by spreading over the
     // periods, the inverse DFT by the forward one, rfft by the real part of the unnormalized
@@ -314,7 +315,7 @@ private:
     void emit_backward(std::size_t ch, const coefficients& s, bool with_values, Cotangent& cotangent, Real* grad) {
         const std::size_t L = output_length(s.level);
         if (with_values) write({r(values), L}, s);
-        cotangent(ch, with_values ? static_cast<const Real*>(r(values)) : nullptr, L, r(grad_values));
+        cotangent(w_, ch, with_values ? static_cast<const Real*>(r(values)) : nullptr, L, r(grad_values));
         if (g_.average == averaging::mode::global) {
             w_.sum_adjoint(r(grad_values), L, B_, s.n, grad);
         } else {

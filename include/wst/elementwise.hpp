@@ -12,6 +12,17 @@
 #define WST_HOST_DEVICE
 #endif
 
+namespace wst {
+
+// Losses between the scattering of y and a target S*, per signal:
+//   norm        ||S(y) - S*||_2
+//   mse         mean of (S(y) - S*)^2 over the signal's coefficients
+//   sum_squares 0.5 ||S(y) - S*||_2^2
+//   l1          sum |S(y) - S*|  (subgradient 0 where equal)
+enum class loss { norm, mse, sum_squares, l1 };
+
+}  // namespace wst
+
 namespace wst::elementwise {
 
 // Index into x (length N) of sample t of its reflection-padded copy that
@@ -168,6 +179,31 @@ struct modulus_tangent {
     WST_HOST_DEVICE Real operator()(const Real* z, const Real* dz, std::size_t i) const {
         const Real r = magnitude(z[2 * i], z[2 * i + 1]);
         return r > Real(0) ? (z[2 * i] * dz[2 * i] + z[2 * i + 1] * dz[2 * i + 1]) / r : Real(0);
+    }
+};
+
+// One coefficient's share of a loss between S and its target S*: with
+// d = S - S*, adds d^2 (and |d| for l1) to the sums, in double, that make the
+// loss of a channel, and returns the cotangent dL/dS of the coefficient for
+// the channel's weight (norm: that of sum_squares, scaled by the frontend once
+// the norm is known; mse: over `count` coefficients; l1: 0 where d = 0).
+template <class Real>
+struct loss_term {
+    wst::loss kind;
+    Real weight;
+    Real count;
+    WST_HOST_DEVICE Real operator()(Real s, Real target, double& abs_sum, double& square_sum) const {
+        const Real d = s - target;
+        square_sum += static_cast<double>(d) * d;
+        switch (kind) {
+            case wst::loss::mse:
+                return Real(2) * weight * d / count;
+            case wst::loss::l1:
+                abs_sum += d < 0 ? -static_cast<double>(d) : static_cast<double>(d);
+                return weight * static_cast<Real>((d > 0) - (d < 0));
+            default:  // norm, sum_squares
+                return weight * d;
+        }
     }
 };
 

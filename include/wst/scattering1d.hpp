@@ -5,6 +5,7 @@
 #pragma once
 
 #include "wst/core.hpp"
+#include "wst/elementwise.hpp"
 #include "wst/error.hpp"
 #include "wst/filter_bank.hpp"
 #include "wst/parameters.hpp"
@@ -80,13 +81,6 @@ struct scattering_meta {
     std::vector<std::vector<int>> key;
     Eigen::ArrayXXd xi, sigma, j, n;
 };
-
-// Losses between the scattering of y and a target S*, per signal:
-//   norm        ||S(y) - S*||_2
-//   mse         mean of (S(y) - S*)^2 over the signal's coefficients
-//   sum_squares 0.5 ||S(y) - S*||_2^2
-//   l1          sum |S(y) - S*|  (subgradient 0 where equal)
-enum class loss { norm, mse, sum_squares, l1 };
 
 // Weight of each order's coefficients in a loss (orders 0, 1, 2): every
 // squared or absolute difference of an order-m coefficient is multiplied by
@@ -206,10 +200,13 @@ public:
         require_array_output();
         check_input(x, B, N);
         scattering_array<Real> out(B, paths_.size(), output_length());
+        const staged<const Real> in({{x, B * N}});
+        const staged<Real> result({{out.data(), out.size()}});
         std::vector<core::channel_destination<Real>> dest;
         for (std::size_t c = 0; c < paths_.size(); ++c)
-            dest.push_back({out.data() + c * out.length(), paths_.size() * out.length()});
-        run(x, B, dest);
+            dest.push_back({result[0] + c * out.length(), paths_.size() * out.length()});
+        run(in[0], B, dest);
+        result.download();
         check_no_overflow(out.data(), out.size(), x, B * N, "coefficients");
         return out;
     }
@@ -226,14 +223,19 @@ public:
     std::vector<scattering_path<Real>> scattering_list(const Real* x, std::size_t B, std::size_t N) const {
         check_input(x, B, N);
         std::vector<scattering_path<Real>> out;
-        std::vector<core::channel_destination<Real>> dest;
+        std::vector<std::pair<Real*, std::size_t>> arrays;
         for (std::size_t c = 0; c < paths_.size(); ++c) {
             const auto& p = paths_[c];
             out.push_back({p.key, p.order, p.j,
                            signal_array<Real>(static_cast<Eigen::Index>(B), static_cast<Eigen::Index>(path_length(c)))});
-            dest.push_back({out.back().coef.data(), path_length(c)});
+            arrays.push_back({out.back().coef.data(), B * path_length(c)});
         }
-        run(x, B, dest);
+        const staged<const Real> in({{x, B * N}});
+        const staged<Real> result(arrays);
+        std::vector<core::channel_destination<Real>> dest;
+        for (std::size_t c = 0; c < paths_.size(); ++c) dest.push_back({result[c], path_length(c)});
+        run(in[0], B, dest);
+        result.download();
         for (const auto& p : out)
             check_no_overflow(p.coef.data(), static_cast<std::size_t>(p.coef.size()), x, B * N, "coefficients");
         return out;
@@ -252,15 +254,19 @@ public:
                            "the shape of x, " + std::to_string(B) + " x " + std::to_string(N));
         check_finite(vr.data(), B * N, "v");
         scattering_array<Real> out(B, paths_.size(), output_length());
+        const staged<const Real> in({{xr.data(), B * N}, {vr.data(), B * N}});
+        const staged<Real> result({{out.data(), out.size()}});
         std::vector<core::channel_destination<Real>> dest;
         for (std::size_t c = 0; c < paths_.size(); ++c)
-            dest.push_back({out.data() + c * out.length(), paths_.size() * out.length()});
+            dest.push_back({result[0] + c * out.length(), paths_.size() * out.length()});
         lease w(*this);
         core::tree<workspace_type, Real> t(*w, geometry_, bank_, params_.max_order, 1);
         for (std::size_t b = 0; b < B; ++b) {
-            t.jvp(xr.data() + b * N, vr.data() + b * N, dest);
+            t.jvp(in[0] + b * N, in[1] + b * N, dest);
             for (auto& d : dest) d.data += d.batch_stride;
         }
+        (*w).synchronize();
+        result.download();
         check_no_overflow(out.data(), out.size(), xr.data(), B * N, "tangent");
         return out;
     }
@@ -281,12 +287,14 @@ public:
         require_array_output();
         check_input(x, B, N);
         check_array(g, B, "g", false);
-        run_vjp(x, B, false, grad, [&](std::size_t b) {
-            return [&, b](std::size_t c, const Real*, std::size_t L, Real* out) {
-                const Real* src = g.data() + (b * g.channels() + c) * g.length();
-                std::copy(src, src + L, out);
+        const staged<const Real> in({{x, B * N}, {g.data(), g.size()}});
+        const staged<Real> result({{grad, B * N}});
+        run_vjp(in[0], B, false, result[0], [&](std::size_t b) {
+            return [&, b](workspace_type& w, std::size_t c, const Real*, std::size_t L, Real* out) {
+                w.copy(in[1] + (b * g.channels() + c) * g.length(), out, L);
             };
         });
+        result.download();
         check_no_overflow(grad, B * N, x, B * N, "gradient");
     }
 
@@ -299,12 +307,16 @@ public:
         check_input(rows.data(), B, static_cast<std::size_t>(rows.cols()));
         check_paths(g, B, "g", false);
         signal_array<Real> grad(rows.rows(), rows.cols());
-        run_vjp(rows.data(), B, false, grad.data(), [&](std::size_t b) {
-            return [&, b](std::size_t c, const Real*, std::size_t L, Real* out) {
-                for (std::size_t t = 0; t < L; ++t)
-                    out[t] = g[c].coef(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(t));
+        std::vector<std::pair<const Real*, std::size_t>> arrays{{rows.data(), static_cast<std::size_t>(rows.size())}};
+        for (const auto& p : g) arrays.push_back({p.coef.data(), static_cast<std::size_t>(p.coef.size())});
+        const staged<const Real> in(arrays);
+        const staged<Real> result({{grad.data(), static_cast<std::size_t>(grad.size())}});
+        run_vjp(in[0], B, false, result[0], [&](std::size_t b) {
+            return [&, b](workspace_type& w, std::size_t c, const Real*, std::size_t L, Real* out) {
+                w.copy(in[1 + c] + b * L, out, L);
             };
         });
+        result.download();
         check_no_overflow(grad.data(), static_cast<std::size_t>(grad.size()), rows.data(),
                           static_cast<std::size_t>(rows.size()), "gradient");
         return grad;
@@ -322,8 +334,9 @@ public:
         check_input(rows.data(), B, static_cast<std::size_t>(rows.cols()));
         check_array(target, B, "target", true);
         const std::size_t row = target.batch() == 1 ? 0 : 1;
+        const staged<const Real> targets({{target.data(), target.size()}});
         return fused_loss(rows, kind, weights, [&](std::size_t b, std::size_t c) {
-            return target.data() + (b * row * target.channels() + c) * target.length();
+            return targets[0] + (b * row * target.channels() + c) * target.length();
         });
     }
 
@@ -336,8 +349,11 @@ public:
         const auto B = static_cast<std::size_t>(rows.rows());
         check_input(rows.data(), B, static_cast<std::size_t>(rows.cols()));
         check_paths(target, B, "target", true);
+        std::vector<std::pair<const Real*, std::size_t>> arrays;
+        for (const auto& p : target) arrays.push_back({p.coef.data(), static_cast<std::size_t>(p.coef.size())});
+        const staged<const Real> targets(arrays);
         return fused_loss(rows, kind, weights, [&](std::size_t b, std::size_t c) {
-            return target[c].coef.data() + (target[c].coef.rows() == 1 ? 0 : b) * path_length(c);
+            return targets[c] + (target[c].coef.rows() == 1 ? 0 : b) * path_length(c);
         });
     }
 
@@ -434,6 +450,41 @@ private:
         check_finite(x, B * N, "x", N);
     }
 
+    // Host arrays as the backend reads and writes them: the arrays
+    // themselves on the CPU backend; for a device backend, copies in device
+    // memory, uploaded when made (T const: inputs) or downloaded by
+    // download() (outputs).
+    template <class T>
+    class staged {
+        using value = std::remove_const_t<T>;
+
+    public:
+        explicit staged(const std::vector<std::pair<T*, std::size_t>>& host) : host_(host) {
+            if constexpr (Backend::host_memory) {
+                for (const auto& [data, n] : host_) pointers_.push_back(data);
+            } else {
+                for (const auto& [data, n] : host_) {
+                    copies_.emplace_back(n);
+                    pointers_.push_back(copies_.back().data());
+                    if constexpr (std::is_const_v<T>) Backend::upload(data, copies_.back().data(), n);
+                }
+            }
+        }
+        // Backend pointer of array i.
+        T* operator[](std::size_t i) const { return pointers_[i]; }
+        void download() const {
+            static_assert(!std::is_const_v<T>, "inputs are not downloaded");
+            if constexpr (!Backend::host_memory)
+                for (std::size_t i = 0; i < host_.size(); ++i)
+                    Backend::download(pointers_[i], host_[i].first, host_[i].second);
+        }
+
+    private:
+        std::vector<std::pair<T*, std::size_t>> host_;
+        std::vector<typename Backend::template buffer<value>> copies_;
+        std::vector<T*> pointers_;
+    };
+
     // A workspace from the pool, returned when the lease ends. The transform
     // makes one with its plans; a new one is made only while calls overlap.
     class lease {
@@ -502,6 +553,7 @@ private:
                 const auto out = shifted(dest, b);
                 t.forward_root(x + b * N, out);
                 for (std::size_t n1 = 0; n1 < t.subtrees(); ++n1) t.forward_subtree(n1, t.spectrum(), out);
+                (*w).synchronize();
             });
             return;
         }
@@ -510,10 +562,12 @@ private:
         for (std::size_t b = 0; b < B; ++b) {
             const auto out = shifted(dest, b);
             root.forward_root(x + b * N, out);
+            (*root_w).synchronize();  // the subtrees, on other workspaces, read its spectrum
             parallel_for(root.subtrees(), [&](std::size_t, std::size_t n1) {
                 lease w(*this);
                 core::tree<workspace_type, Real>(*w, geometry_, bank_, params_.max_order, 1)
                     .forward_subtree(n1, root.spectrum(), out);
+                (*w).synchronize();
             });
         }
     }
@@ -543,6 +597,7 @@ private:
                     add_share(*w, t, share);
                 }
                 t.vjp_finish(grad + b * N);
+                (*w).synchronize();
             });
             return;
         }
@@ -551,6 +606,7 @@ private:
         for (std::size_t b = 0; b < B; ++b) {
             auto cotangent = cotangent_for(b);
             root.vjp_root(x + b * N, with_values, cotangent);
+            (*root_w).synchronize();  // the subtrees, on other workspaces, read its spectrum
             std::mutex turn_mutex;
             std::condition_variable turn_changed;
             std::size_t turn = 0;  // the next subtree whose share is added
@@ -562,10 +618,12 @@ private:
                 std::unique_lock<std::mutex> lock(turn_mutex);
                 turn_changed.wait(lock, [&] { return turn == n1; });
                 add_share(*w, root, share);
+                (*w).synchronize();  // added before the next subtree adds its share
                 ++turn;
                 turn_changed.notify_all();
             });
             root.vjp_finish(grad + b * N);
+            (*root_w).synchronize();
         }
     }
 
@@ -587,33 +645,18 @@ private:
         // Per channel, summed in channel order below: independent of threads.
         const std::size_t C = paths_.size();
         std::vector<double> loss_per_channel(B * C, 0.0), squares_per_channel(B * C, 0.0);
-        run_vjp(y.data(), B, true, result.gradient.data(), [&](std::size_t b) {
-            return [&, b](std::size_t c, const Real* S, std::size_t L, Real* out) {
-                const Real* target = target_channel(b, c);
+        const staged<const Real> in({{y.data(), static_cast<std::size_t>(y.size())}});
+        const staged<Real> gradient({{result.gradient.data(), static_cast<std::size_t>(result.gradient.size())}});
+        run_vjp(in[0], B, true, gradient[0], [&](std::size_t b) {
+            return [&, b](workspace_type& w, std::size_t c, const Real* S, std::size_t L, Real* out) {
                 const auto order = static_cast<std::size_t>(paths_[c].order);
-                const Real w = static_cast<Real>(weights[order]);
-                double acc = 0, squares = 0;
-                for (std::size_t t = 0; t < L; ++t) {
-                    const Real d = S[t] - target[t];
-                    squares += static_cast<double>(d) * d;
-                    switch (kind) {
-                        case wst::loss::norm:
-                        case wst::loss::sum_squares:
-                            out[t] = w * d;
-                            break;
-                        case wst::loss::mse:
-                            out[t] = Real(2) * w * d / static_cast<Real>(count);
-                            break;
-                        case wst::loss::l1:
-                            acc += std::abs(static_cast<double>(d));
-                            out[t] = w * static_cast<Real>((d > 0) - (d < 0));
-                            break;
-                    }
-                }
-                squares_per_channel[b * C + c] = squares;
-                loss_per_channel[b * C + c] = weights[order] * (kind == wst::loss::l1 ? acc : squares);
+                const elementwise::loss_term<Real> term{kind, static_cast<Real>(weights[order]), static_cast<Real>(count)};
+                const auto [abs_sum, square_sum] = w.loss_channel(term, S, target_channel(b, c), L, out);
+                squares_per_channel[b * C + c] = square_sum;
+                loss_per_channel[b * C + c] = weights[order] * (kind == wst::loss::l1 ? abs_sum : square_sum);
             };
         });
+        gradient.download();
         for (std::size_t b = 0; b < B; ++b)
             for (std::size_t c = 0; c < C; ++c) {
                 result.squared_error_by_order[b][static_cast<std::size_t>(paths_[c].order)] += squares_per_channel[b * C + c];

@@ -18,12 +18,26 @@
 #include <cstddef>
 #include <limits>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace wst::backend {
 
 struct fftw {
     static constexpr const char* name = "fftw";
+    // The backend works in host memory: the frontend hands it the caller's
+    // arrays as they are.
+    static constexpr bool host_memory = true;
+    template <class T>
+    using buffer = wst::fftw::aligned_buffer<T>;
+    template <class T>
+    static void upload(const T* host, T* dst, std::size_t n) {
+        std::copy(host, host + n, dst);
+    }
+    template <class T>
+    static void download(const T* src, T* host, std::size_t n) {
+        std::copy(src, src + n, host);
+    }
 
     // Plans for every FFT length the transform uses (N_padded / 2^level) and
     // the filters converted to Real.
@@ -308,6 +322,20 @@ struct fftw {
 
         void add(const Real* in, Real* inout, std::size_t count) const {
             for (std::size_t i = 0; i < count; ++i) inout[i] += in[i];
+        }
+
+        void copy(const Real* in, Real* out, std::size_t count) const { std::copy(in, in + count, out); }
+
+        // The work queued so far is done (the CPU does it at once).
+        void synchronize() const {}
+
+        // The loss terms of L coefficients against their target: the
+        // cotangents into `cotangent`, and {sum |d|, sum d^2}.
+        std::pair<double, double> loss_channel(const elementwise::loss_term<Real>& term, const Real* S,
+                                               const Real* target, std::size_t L, Real* cotangent) const {
+            double abs_sum = 0, square_sum = 0;
+            for (std::size_t t = 0; t < L; ++t) cotangent[t] = term(S[t], target[t], abs_sum, square_sum);
+            return {abs_sum, square_sum};
         }
 
     private:
