@@ -90,6 +90,35 @@ struct filter_and_subsample {
     }
 };
 
+// filter_and_subsample for one output bin o, for a device thread per bin:
+// the sum over the periods m < k = n / n_out of the window entries at bins
+// o + m n_out, added in window order (as run() adds them), then times factor.
+template <class Real>
+WST_HOST_DEVICE void filter_and_subsample_at(const Real* in, const filter_window<Real>& f, std::size_t n_out,
+                                             Real factor, std::size_t o, Real* out) {
+    const std::size_t k = f.n / n_out;
+    // Window entry of bin o + m n_out: i_m = (o + m n_out - start) mod n,
+    // increasing with m until it wraps; the smallest, after the wrap, first.
+    const std::size_t i0 = (o + f.n - f.start) & (f.n - 1);
+    std::size_t m = ((f.n - i0 + n_out - 1) / n_out) % k;
+    Real re = 0, im = 0;
+    for (std::size_t step = 0; step < k; ++step, m = m + 1 == k ? 0 : m + 1) {
+        const std::size_t i = (i0 + m * n_out) & (f.n - 1);
+        if (i >= f.length) continue;
+        const std::size_t j = (f.start + i) & (f.n - 1);
+        const Real v = f.values[i];
+        if (2 * j <= f.n) {
+            re += in[2 * j] * v;
+            im += in[2 * j + 1] * v;
+        } else {  // Hermitian half spectrum: bin j is conj(bin n - j)
+            re += in[2 * (f.n - j)] * v;
+            im -= in[2 * (f.n - j) + 1] * v;
+        }
+    }
+    out[2 * o] = factor == Real(1) ? re : re * factor;
+    out[2 * o + 1] = factor == Real(1) ? im : im * factor;
+}
+
 // Adjoint of filter_and_subsample: bin j = (start + i) mod n of the input
 // receives factor * filter[j] times bin (j mod n_out) of the output's
 // cotangent (factor = scale / k as in finish), added to what grad_in already
@@ -110,6 +139,31 @@ struct filter_and_subsample_adjoint {
         }
     }
 };
+
+// The same for window entry i alone (a device thread per entry; the
+// entries' bins differ, so threads never write the same bin).
+template <class Real>
+WST_HOST_DEVICE void filter_and_subsample_adjoint_at(const Real* grad_out, const filter_window<Real>& f,
+                                                     std::size_t n_out, Real factor, std::size_t i, Real* grad_in) {
+    const std::size_t j = (f.start + i) & (f.n - 1), o = j & (n_out - 1);
+    const Real w = f.values[i] * factor;
+    grad_in[2 * j] += w * grad_out[2 * o];
+    grad_in[2 * j + 1] += w * grad_out[2 * o + 1];
+}
+
+// Adjoint of reflection padding at sample i of x: the sum of the padded
+// samples that copy x[i] (at most three: itself and its two mirror images),
+// in increasing t, for a device thread per sample.
+template <class Real>
+WST_HOST_DEVICE Real pad_adjoint_at(const Real* g_pad, std::ptrdiff_t N, std::ptrdiff_t pad_left,
+                                    std::ptrdiff_t n_padded, std::ptrdiff_t i) {
+    Real sum = 0;
+    const std::ptrdiff_t left = pad_left - i, direct = pad_left + i, right = pad_left + 2 * (N - 1) - i;
+    if (i > 0 && left >= 0) sum += g_pad[left];
+    sum += g_pad[direct];
+    if (i < N - 1 && right < n_padded) sum += g_pad[right];
+    return sum;
+}
 
 // Length of the run of window entries from i whose bin j = (start + i) mod n
 // and output bin j mod n_out both advance without wrapping.
