@@ -246,3 +246,20 @@ TEST_CASE("measured FFT plans give the same transform; wisdom round-trips", "[in
     std::filesystem::remove(path + ".f64");
     std::filesystem::remove(path + ".f32");
 }
+
+// The backend-memory entry points (device pointers on the GPU) are the same
+// transform: on the CPU backend they take host pointers.
+TEST_CASE("scattering_in_backend and backward_in_backend equal the array API", "[invariants]") {
+    const Scattering1D<fftw, double> S({.J = 5, .shape = 600, .Q = 4});
+    const auto x = noise(2, 600, 41);
+    const auto Sx = S.scattering(x);
+    std::vector<double> out(Sx.size());
+    S.scattering_in_backend(x.data(), 2, 600, out.data());
+    CHECK(std::equal(out.begin(), out.end(), Sx.data()));
+    const auto g = S.scattering(noise(2, 600, 42));
+    const auto G = S.backward(x, g);
+    std::vector<double> grad(static_cast<std::size_t>(G.size()));
+    S.backward_in_backend(x.data(), 2, 600, g.data(), grad.data());
+    CHECK(std::equal(grad.begin(), grad.end(), G.data()));
+    CHECK_THROWS_WITH(S.scattering_in_backend(x.data(), 2, 599, out.data()), Catch::Matchers::Contains("length shape = 600"));
+}

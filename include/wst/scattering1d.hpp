@@ -241,6 +241,31 @@ public:
         return out;
     }
 
+    // --- arrays in the backend's memory ------------------------------------
+    // The array transform and its gradient on arrays already where the
+    // backend works: device pointers for the CUDA backend (the caller keeps
+    // its data on the GPU between calls), host pointers for FFTW. Nothing is
+    // copied and x is not checked for NaN or infinity. x: B x N samples;
+    // out, g: (B, C, N_out); grad: B x N.
+    void scattering_in_backend(const Real* x, std::size_t B, std::size_t N, Real* out) const {
+        require_array_output();
+        check_shape(x, B, N);
+        std::vector<core::channel_destination<Real>> dest;
+        for (std::size_t c = 0; c < paths_.size(); ++c)
+            dest.push_back({out + c * output_length(), paths_.size() * output_length()});
+        run(x, B, dest);
+    }
+    void backward_in_backend(const Real* x, std::size_t B, std::size_t N, const Real* g, Real* grad) const {
+        require_array_output();
+        check_shape(x, B, N);
+        const std::size_t C = paths_.size(), L = output_length();
+        run_vjp(x, B, false, grad, [&](std::size_t b) {
+            return [&, b](workspace_type& w, std::size_t c, const Real*, std::size_t length, Real* cotangent) {
+                w.copy(g + (b * C + c) * L, cotangent, length);
+            };
+        });
+    }
+
     // --- forward mode ---------------------------------------------------------
     // Directional derivative J(x) v of the array output along v (B x N).
     template <class DerivedX, class DerivedV>
@@ -439,7 +464,7 @@ private:
                            "without averaging (T = 0) paths have different lengths: call scattering_list()");
     }
 
-    void check_input(const Real* x, std::size_t B, std::size_t N) const {
+    void check_shape(const Real* x, std::size_t B, std::size_t N) const {
         if (B == 0) detail::reject("x", "an empty batch (B = 0)", "at least one signal is required");
         if (x == nullptr) detail::reject("x", "a null pointer", "a pointer to B x N samples is required");
         if (N != static_cast<std::size_t>(geometry_.N)) {
@@ -447,6 +472,9 @@ private:
             os << "a signal of length " << N;
             detail::reject("x", os.str(), "signals must have length shape = " + std::to_string(geometry_.N));
         }
+    }
+    void check_input(const Real* x, std::size_t B, std::size_t N) const {
+        check_shape(x, B, N);
         check_finite(x, B * N, "x", N);
     }
 
