@@ -3,9 +3,13 @@
 // <op>/<config>/<precision>/t<threads>, e.g. forward/speech/float/t2.
 //   wst-bench --benchmark_filter='forward/.*/float'
 #include "configurations.hpp"
+#ifdef WST_HAVE_CUDA
+#include "cuda_benchmarks.hpp"
+#endif
 
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -140,13 +144,18 @@ void register_all(const bench::configuration& c, const std::string& precision, i
 int main(int argc, char** argv) {
     for (int threads : {1, 2})
         for (const auto& c : bench::configurations()) {
+            if (c.name == "large") continue;  // wst-memory's
             register_all<float>(c, "float", threads);
             register_all<double>(c, "double", threads);
         }
     for (const auto& c : bench::configurations()) {
+        if (c.name == "large") continue;
         register_roofline<float>(c, "float");
         register_roofline<double>(c, "double");
     }
+#ifdef WST_HAVE_CUDA
+    if (!bench::register_cuda_benchmarks()) std::fprintf(stderr, "wst-bench: no CUDA device, no cuda benchmarks\n");
+#endif
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::RunSpecifiedBenchmarks();

@@ -30,20 +30,20 @@ sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 # (-Wno-maybe-uninitialized: GCC's -O1 false alarms in libstdc++'s <regex>.)
 cmake -S . -B "$build-asan" -DCMAKE_BUILD_TYPE=None \
     -DCMAKE_CXX_FLAGS="-O1 -g -fno-omit-frame-pointer -Wno-maybe-uninitialized $sanitize" \
-    -DCMAKE_EXE_LINKER_FLAGS="$sanitize"
+    -DCMAKE_EXE_LINKER_FLAGS="$sanitize" -DWST_CUDA=OFF
 cmake --build "$build-asan" -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$build-asan" --output-on-failure -j "$jobs" -E package_consumer
 
 step "3. ThreadSanitizer, the concurrency tests"
 cmake -S . -B "$build-tsan" -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g -Wno-maybe-uninitialized -fsanitize=thread" \
-    -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread -DWST_BUILD_EXAMPLES=OFF -DWST_BUILD_BENCHMARKS=OFF
+    -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread -DWST_BUILD_EXAMPLES=OFF -DWST_BUILD_BENCHMARKS=OFF -DWST_CUDA=OFF
 cmake --build "$build-tsan" -j "$jobs" --target wst_tests
 TSAN_OPTIONS=halt_on_error=1 "$build-tsan/tests/wst_tests" "[threads]"
 
 step "4. libFuzzer targets, ${WST_FUZZ_SECONDS:-20} s each"
 cmake -S . -B "$build-fuzz" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g" \
-    -DWST_BUILD_FUZZERS=ON -DWST_BUILD_TESTS=OFF -DWST_BUILD_EXAMPLES=OFF -DWST_BUILD_BENCHMARKS=OFF
+    -DWST_BUILD_FUZZERS=ON -DWST_BUILD_TESTS=OFF -DWST_BUILD_EXAMPLES=OFF -DWST_BUILD_BENCHMARKS=OFF -DWST_CUDA=OFF
 cmake --build "$build-fuzz" -j "$jobs"
 for target in npy npz signal cli; do
     found=$(mktemp -d)  # new inputs go here, not into the seed corpus

@@ -1,0 +1,92 @@
+// The CUDA backend behind cuda_runs.hpp.
+#include "cuda_runs.hpp"
+
+#include <wst/backend/cuda.cuh>
+#include <wst/scattering1d.hpp>
+
+#include <cuda_runtime.h>
+
+namespace cuda_runs {
+
+using gpu = wst::backend::cuda;
+
+bool device_available() { return wst::cuda::device_available(); }
+
+std::string device_name() {
+    cudaDeviceProp prop{};
+    return cudaGetDeviceProperties(&prop, 0) == cudaSuccess ? std::string(prop.name) : std::string("unknown");
+}
+
+template <class Real>
+std::vector<double> forward(const wst::scattering1d_params& p, const std::vector<Real>& x, std::size_t B) {
+    const wst::Scattering1D<gpu, Real> S(p);
+    const std::size_t N = x.size() / B;
+    std::vector<double> flat;
+    if (S.average() == wst::averaging::mode::none) {
+        const auto paths = S.scattering_list(x.data(), B, N);
+        for (std::size_t b = 0; b < B; ++b)
+            for (const auto& path : paths)
+                for (Eigen::Index t = 0; t < path.coef.cols(); ++t) flat.push_back(path.coef(static_cast<Eigen::Index>(b), t));
+    } else {
+        const auto out = S.scattering(x.data(), B, N);
+        flat.assign(out.data(), out.data() + out.size());
+    }
+    return flat;
+}
+
+template <class Real>
+std::vector<double> forward_on_device(const wst::scattering1d_params& p, const std::vector<Real>& x, std::size_t B) {
+    const wst::Scattering1D<gpu, Real> S(p);
+    const std::size_t N = x.size() / B, size = B * S.output_size() * S.output_length();
+    wst::cuda::device_buffer<Real> d_x(x.size()), d_out(size);
+    gpu::upload(x.data(), d_x.data(), x.size());
+    S.scattering_in_backend(d_x.data(), B, N, d_out.data());
+    std::vector<Real> out(size);
+    gpu::download(d_out.data(), out.data(), size);
+    return {out.begin(), out.end()};
+}
+
+template <class Real>
+std::vector<double> gradient(const wst::scattering1d_params& p, const std::vector<Real>& x, std::size_t B,
+                             const std::vector<Real>& g) {
+    const wst::Scattering1D<gpu, Real> S(p);
+    const std::size_t N = x.size() / B;
+    wst::scattering_array<Real> cotangent(B, S.output_size(), S.output_length());
+    std::copy(g.begin(), g.end(), cotangent.data());
+    std::vector<Real> grad(B * N);
+    S.backward(x.data(), B, N, cotangent, grad.data());
+    return {grad.begin(), grad.end()};
+}
+
+template <class Real>
+wst::loss_and_gradient<Real> loss_gradient(const wst::scattering1d_params& p, const wst::signal_array<Real>& y,
+                                           const wst::scattering_array<Real>& target, wst::loss kind) {
+    const wst::Scattering1D<gpu, Real> S(p);
+    return S.loss_gradient(y, target, kind);
+}
+
+template <class Real>
+wst::reconstruction_result<Real> reconstruct(const wst::scattering1d_params& p, const Eigen::Array<Real, 1, Eigen::Dynamic>& x,
+                                             const wst::reconstruction_options& o) {
+    const wst::Scattering1D<gpu, Real> S(p);
+    return wst::reconstruct_signals(S, x, o)[0];
+}
+
+template std::vector<double> forward<float>(const wst::scattering1d_params&, const std::vector<float>&, std::size_t);
+template std::vector<double> forward<double>(const wst::scattering1d_params&, const std::vector<double>&, std::size_t);
+template std::vector<double> forward_on_device<float>(const wst::scattering1d_params&, const std::vector<float>&,
+                                                      std::size_t);
+template std::vector<double> gradient<float>(const wst::scattering1d_params&, const std::vector<float>&, std::size_t,
+                                             const std::vector<float>&);
+template std::vector<double> gradient<double>(const wst::scattering1d_params&, const std::vector<double>&, std::size_t,
+                                              const std::vector<double>&);
+template wst::loss_and_gradient<float> loss_gradient<float>(const wst::scattering1d_params&, const wst::signal_array<float>&,
+                                                            const wst::scattering_array<float>&, wst::loss);
+template wst::loss_and_gradient<double> loss_gradient<double>(const wst::scattering1d_params&,
+                                                              const wst::signal_array<double>&,
+                                                              const wst::scattering_array<double>&, wst::loss);
+template wst::reconstruction_result<float> reconstruct<float>(const wst::scattering1d_params&,
+                                                              const Eigen::Array<float, 1, Eigen::Dynamic>&,
+                                                              const wst::reconstruction_options&);
+
+}  // namespace cuda_runs

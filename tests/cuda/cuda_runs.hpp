@@ -1,0 +1,42 @@
+// What the GPU tests ask of the CUDA backend, as plain functions: defined in
+// cuda_runs.cu (compiled by nvcc, where the kernels are), called from
+// test_cuda.cpp (compiled by the C++ compiler, with the reference reader).
+#pragma once
+
+#include <wst/parameters.hpp>
+#include <wst/reconstruct.hpp>
+
+#include <string>
+#include <vector>
+
+namespace cuda_runs {
+
+bool device_available();
+std::string device_name();
+
+// The coefficients of B signals (x: B x N, row-major), flattened like the
+// reference's S.npy (array) or S_flat.npy (list, T = 0).
+template <class Real>
+std::vector<double> forward(const wst::scattering1d_params& p, const std::vector<Real>& x, std::size_t B);
+
+// The same through the device-pointer API (x uploaded, S computed and kept
+// on the device, then downloaded): array output only.
+template <class Real>
+std::vector<double> forward_on_device(const wst::scattering1d_params& p, const std::vector<Real>& x, std::size_t B);
+
+// The gradient of sum(S(x) * g) for a cotangent g shaped like the array output.
+template <class Real>
+std::vector<double> gradient(const wst::scattering1d_params& p, const std::vector<Real>& x, std::size_t B,
+                             const std::vector<Real>& g);
+
+// The fused loss and its gradient against a target shaped like the array output.
+template <class Real>
+wst::loss_and_gradient<Real> loss_gradient(const wst::scattering1d_params& p, const wst::signal_array<Real>& y,
+                                           const wst::scattering_array<Real>& target, wst::loss kind);
+
+// A reconstruction of x (one signal) from noise on the GPU.
+template <class Real>
+wst::reconstruction_result<Real> reconstruct(const wst::scattering1d_params& p, const Eigen::Array<Real, 1, Eigen::Dynamic>& x,
+                                             const wst::reconstruction_options& o);
+
+}  // namespace cuda_runs

@@ -1,0 +1,121 @@
+// wst_cuda_tests: the CUDA backend against Kymatio's reference outputs and
+// gradients (the CPU tolerances), against the CPU backend on random inputs,
+// and a reconstruction on the GPU reaching the CPU's quality. Without a CUDA
+// device it says that the GPU tests were skipped and exits 0.
+#include "../reference.hpp"
+#include "cuda_runs.hpp"
+#include "tools/harmonic.hpp"
+
+#include <wst/wst.hpp>
+
+#include <cmath>
+#include <iostream>
+#include <random>
+
+namespace {
+
+int failures = 0, passes = 0;
+
+void check(bool ok, const std::string& what) {
+    ++(ok ? passes : failures);
+    if (!ok) std::cout << "FAILED: " << what << '\n';
+}
+
+double max_abs(const std::vector<double>& v) {
+    double m = 0;
+    for (double x : v) m = std::max(m, std::abs(x));
+    return m;
+}
+
+double max_diff(const std::vector<double>& a, const std::vector<double>& b) {
+    if (a.size() != b.size()) return INFINITY;
+    double m = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, std::abs(a[i] - b[i]));
+    return m;
+}
+
+template <class Real>
+std::vector<Real> as(const std::vector<double>& v) {
+    return {v.begin(), v.end()};
+}
+
+// Every reference case, forward in both precisions and the gradient where
+// Kymatio's is well conditioned (see tests/test_gradient.cpp).
+void reference_cases() {
+    for (const auto& name : ref::cases()) {
+        const auto p = ref::params(name);
+        const auto x = ref::array(name, "x.npy");
+        const std::size_t B = x.shape[0];
+        const auto expected = ref::array(name, ref::has(name, "S.npy") ? "S.npy" : "S_flat.npy").values;
+        const double scale = max_abs(expected);
+        check(max_diff(cuda_runs::forward<double>(p, x.values, B), expected) <= 1e-10 * scale, name + ": double within 1e-10");
+        check(max_diff(cuda_runs::forward<float>(p, as<float>(x.values), B), expected) <= 1e-5 * scale,
+              name + ": float within 1e-5");
+        if (ref::has(name, "S.npy"))
+            check(max_diff(cuda_runs::forward_on_device<float>(p, as<float>(x.values), B), expected) <= 1e-5 * scale,
+                  name + ": device-pointer API, float within 1e-5");
+        if (!ref::has(name, "g.npy") || name == "seed_cosine" || name == "seed_harmonic") continue;
+        const auto g = ref::array(name, "g.npy").values;
+        const auto gx = ref::array(name, "gx.npy").values;
+        const double gscale = max_abs(gx);
+        check(max_diff(cuda_runs::gradient<double>(p, x.values, B, g), gx) <= 1e-9 * gscale, name + ": gradient double within 1e-9");
+        check(max_diff(cuda_runs::gradient<float>(p, as<float>(x.values), B, as<float>(g)), gx) <= 1e-4 * gscale,
+              name + ": gradient float within 1e-4");
+    }
+}
+
+// The fused loss and gradient on the GPU against the CPU backend.
+void cpu_against_gpu() {
+    const wst::scattering1d_params p{.J = 6, .shape = 1000, .Q = {8, 2}, .T = 64};
+    std::mt19937 gen(5);
+    std::normal_distribution<double> d;
+    wst::signal_array<double> y(3, 1000), x(3, 1000);
+    for (Eigen::Index i = 0; i < y.size(); ++i) {
+        y.data()[i] = d(gen);
+        x.data()[i] = d(gen);
+    }
+    const wst::Scattering1D<wst::backend::fftw, double> cpu(p);
+    const auto target = cpu.scattering(x);
+    for (auto kind : {wst::loss::norm, wst::loss::mse, wst::loss::sum_squares, wst::loss::l1}) {
+        const auto a = cpu.loss_gradient(y, target, kind);
+        const auto b = cuda_runs::loss_gradient<double>(p, y, target, kind);
+        bool same_loss = true;
+        for (std::size_t i = 0; i < a.loss.size(); ++i) same_loss = same_loss && std::abs(a.loss[i] - b.loss[i]) <= 1e-10 * a.loss[i];
+        check(same_loss, "loss " + std::to_string(static_cast<int>(kind)) + ": GPU = CPU within 1e-10");
+        check((a.gradient - b.gradient).abs().maxCoeff() <= 1e-9 * a.gradient.abs().maxCoeff(),
+              "gradient " + std::to_string(static_cast<int>(kind)) + ": GPU = CPU within 1e-9");
+    }
+}
+
+// The harmonic signal from noise, 200 bold-driver iterations on the GPU:
+// the CPU's quality goal (relative scattering error <= 0.10).
+void reconstruction() {
+    const auto signal = tools::harmonic_signal(8192);
+    const Eigen::Array<float, 1, Eigen::Dynamic> x = Eigen::Map<const Eigen::Array<float, 1, Eigen::Dynamic>>(signal.data(), 8192);
+    wst::reconstruction_options o;
+    o.optimizer = wst::optimizer::bold_driver;
+    o.learning_rate = 100;
+    o.max_iterations = 200;
+    o.max_evaluations = 0;
+    const auto r = cuda_runs::reconstruct<float>({.J = 6, .shape = 8192, .Q = 16}, x, o);
+    check(r.final.relative_error <= 0.10, "harmonic reconstruction on the GPU: relative error " +
+                                              std::to_string(r.final.relative_error) + " <= 0.10");
+}
+
+}  // namespace
+
+int main() try {
+    if (!cuda_runs::device_available()) {
+        std::cout << "wst_cuda_tests: no CUDA device here: the GPU tests were skipped\n";
+        return 0;
+    }
+    std::cout << "wst_cuda_tests on " << cuda_runs::device_name() << '\n';
+    reference_cases();
+    cpu_against_gpu();
+    reconstruction();
+    std::cout << passes << " passed, " << failures << " failed\n";
+    return failures == 0 ? 0 : 1;
+} catch (const std::exception& e) {
+    std::cout << "wst_cuda_tests: " << e.what() << '\n';
+    return 1;
+}
