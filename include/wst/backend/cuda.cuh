@@ -12,6 +12,7 @@
 #pragma once
 
 #include "wst/elementwise.hpp"
+#include "wst/owned_buffer.hpp"
 #include "wst/filter_bank.hpp"
 #include "wst/parameters.hpp"
 
@@ -43,34 +44,19 @@ inline bool device_available() {
     return cudaGetDeviceCount(&count) == cudaSuccess && count > 0;
 }
 
+// Device memory (cudaMalloc / cudaFree).
+struct device_memory {
+    static void* allocate(std::size_t bytes) {
+        void* p = nullptr;
+        check(cudaMalloc(&p, bytes), "cudaMalloc");
+        return p;
+    }
+    static void free(void* p) { cudaFree(p); }
+};
+
 // n values of T in device memory, freed with the object.
 template <class T>
-class device_buffer {
-public:
-    device_buffer() = default;
-    explicit device_buffer(std::size_t n) : size_(n) {
-        if (n > 0) check(cudaMalloc(reinterpret_cast<void**>(&data_), n * sizeof(T)), "cudaMalloc");
-    }
-    device_buffer(device_buffer&& o) noexcept : data_(o.data_), size_(o.size_) {
-        o.data_ = nullptr;
-        o.size_ = 0;
-    }
-    device_buffer& operator=(device_buffer&& o) noexcept {
-        std::swap(data_, o.data_);
-        std::swap(size_, o.size_);
-        return *this;
-    }
-    device_buffer(const device_buffer&) = delete;
-    device_buffer& operator=(const device_buffer&) = delete;
-    ~device_buffer() { cudaFree(data_); }
-    T* data() noexcept { return data_; }
-    const T* data() const noexcept { return data_; }
-    std::size_t size() const noexcept { return size_; }
-
-private:
-    T* data_ = nullptr;
-    std::size_t size_ = 0;
-};
+using device_buffer = owned_buffer<T, device_memory>;
 
 // cuFFT's names per precision.
 template <class Real>

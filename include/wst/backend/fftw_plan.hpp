@@ -5,6 +5,8 @@
 // one process-wide mutex, executions do not.
 #pragma once
 
+#include "wst/owned_buffer.hpp"
+
 #include <fftw3.h>
 
 #include <complex>
@@ -86,38 +88,19 @@ inline bool import_wisdom(const std::string& path) {
 // the loop and not in another.
 inline constexpr std::size_t buffer_alignment = 64;
 
+// Host memory on cache-line boundaries (see buffer_alignment).
+struct aligned_host_memory {
+    static void* allocate(std::size_t bytes) {
+        void* p = std::aligned_alloc(buffer_alignment, (bytes + buffer_alignment - 1) / buffer_alignment * buffer_alignment);
+        if (p == nullptr) throw std::bad_alloc();
+        return p;
+    }
+    static void free(void* p) { std::free(p); }
+};
+
 // An aligned array of T that frees itself.
 template <class T>
-class aligned_buffer {
-public:
-    aligned_buffer() = default;
-    explicit aligned_buffer(std::size_t n) : size_(n) {
-        if (n == 0) return;
-        const std::size_t bytes = (n * sizeof(T) + buffer_alignment - 1) / buffer_alignment * buffer_alignment;
-        data_ = static_cast<T*>(std::aligned_alloc(buffer_alignment, bytes));
-        if (data_ == nullptr) throw std::bad_alloc();
-    }
-    aligned_buffer(aligned_buffer&& o) noexcept : data_(o.data_), size_(o.size_) {
-        o.data_ = nullptr;
-        o.size_ = 0;
-    }
-    aligned_buffer& operator=(aligned_buffer&& o) noexcept {
-        std::swap(data_, o.data_);
-        std::swap(size_, o.size_);
-        return *this;
-    }
-    aligned_buffer(const aligned_buffer&) = delete;
-    aligned_buffer& operator=(const aligned_buffer&) = delete;
-    ~aligned_buffer() { std::free(data_); }
-
-    T* data() noexcept { return data_; }
-    const T* data() const noexcept { return data_; }
-    std::size_t size() const noexcept { return size_; }
-
-private:
-    T* data_ = nullptr;
-    std::size_t size_ = 0;
-};
+using aligned_buffer = owned_buffer<T, aligned_host_memory>;
 
 // Plans below this length are made with FFTW_UNALIGNED: rows of a batch
 // shorter than 16 values do not start on a SIMD boundary, longer ones do
