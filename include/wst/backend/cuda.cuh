@@ -365,7 +365,7 @@ struct cuda {
         static constexpr std::size_t real_buffers = 9, complex_buffers = 10;
 
         workspace(const context<Real>& ctx, std::size_t capacity)
-            : ctx_(ctx), capacity_(capacity), scratch_(capacity * ctx.N_padded()), sums_(2) {
+            : ctx_(ctx), scratch_(capacity * ctx.N_padded()), sums_(2) {
             wst::cuda::check(cudaStreamCreate(&stream_), "cudaStreamCreate");
             const std::size_t n = capacity * ctx.N_padded();
             for (auto& r : real_) r = wst::cuda::device_buffer<Real>(n);
@@ -529,7 +529,6 @@ struct cuda {
         }
 
         const context<Real>& ctx_;
-        std::size_t capacity_;
         cudaStream_t stream_{};
         wst::cuda::device_buffer<Real> real_[real_buffers];
         wst::cuda::device_buffer<complex_type> complex_[complex_buffers];
