@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include <fcntl.h>
@@ -28,6 +29,16 @@ inline void refuse_overwrite(const fs::path& input, const fs::path& output, cons
         throw std::runtime_error(what + " " + output.string() + " is the input file; refusing to overwrite it");
     if (fs::weakly_canonical(input, ec) == fs::weakly_canonical(output, ec))
         throw std::runtime_error(what + " " + output.string() + " is the input file; refusing to overwrite it");
+}
+
+// A new file in `dir` whose name starts with `stem` (mkstemp): its open
+// descriptor and its path.
+inline std::pair<int, std::string> create_temporary(const fs::path& dir, const std::string& stem) {
+    std::string pattern = (dir / stem).string();
+    pattern.append(6, 'X');  // mkstemp's template
+    const int fd = ::mkstemp(pattern.data());
+    if (fd < 0) throw std::runtime_error("cannot create a file in " + dir.string() + ": " + std::strerror(errno));
+    return {fd, pattern};
 }
 
 // Output files that appear together or not at all. add() writes a file to a
@@ -54,13 +65,7 @@ public:
         // regular files are overwritten.
         if (fs::exists(target, ec) && !fs::is_regular_file(target, ec))
             throw std::runtime_error(target.string() + " exists and is not a regular file; refusing to replace it");
-        std::string leaf = ".";
-        leaf += target.filename().string();
-        leaf += ".tmp-";
-        leaf.append(6, 'X');  // mkstemp's template
-        std::string pattern = (dir / leaf).string();
-        const int fd = ::mkstemp(pattern.data());
-        if (fd < 0) throw std::runtime_error("cannot create a file in " + dir.string() + ": " + std::strerror(errno));
+        const auto [fd, pattern] = create_temporary(dir, "." + target.filename().string() + ".tmp-");
         pending_.push_back({target, pattern});
         // mkstemp creates the file private (0600); give it the usual umask-based mode.
         const mode_t mask = ::umask(0);
@@ -103,15 +108,14 @@ public:
         created_ = !fs::exists(dir_, ec);
         fs::create_directories(dir_, ec);
         if (ec) throw std::runtime_error("cannot create the folder " + dir_.string() + ": " + ec.message());
-        std::string probe = (dir_ / ".write-test-XXXXXX").string();
-        const int fd = ::mkstemp(probe.data());
-        if (fd < 0) {
-            const std::string why = std::strerror(errno);
+        try {
+            const auto [fd, probe] = create_temporary(dir_, ".write-test-");
+            ::close(fd);
+            fs::remove(probe, ec);
+        } catch (...) {
             remove_if_made_and_empty();
-            throw std::runtime_error("cannot write in " + dir_.string() + ": " + why);
+            throw;
         }
-        ::close(fd);
-        fs::remove(probe, ec);
     }
     ~output_folder() { remove_if_made_and_empty(); }
     output_folder(const output_folder&) = delete;
