@@ -40,4 +40,18 @@ inline wst::averaging parse_T(const std::string& text) {
     return parse_integer("--T", text);
 }
 
+// The transform parameters both tools take from --J, --Q, --T and
+// --max-order, for a signal of `shape` samples (checked by
+// wst::make_geometry when the transform is built).
+inline wst::scattering1d_params transform_params(int J, long long shape, const std::string& Q, const std::string& T,
+                                                 int max_order) {
+    wst::scattering1d_params params;
+    params.J = J;
+    params.shape = shape;
+    params.Q = parse_Q(Q);
+    if (!T.empty()) params.T = parse_T(T);
+    params.max_order = max_order;
+    return params;
+}
+
 }  // namespace tools

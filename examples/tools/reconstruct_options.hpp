@@ -52,13 +52,7 @@ inline void add_reconstruct_options(CLI::App& app, reconstruct_options& o) {
 // wst::make_geometry when the transform is built).
 inline wst::scattering1d_params reconstruct_params(const reconstruct_options& o, long long shape) {
     if (o.J < 1) throw std::runtime_error("--J " + std::to_string(o.J) + ": give the scale J >= 1");
-    wst::scattering1d_params params;
-    params.J = o.J;
-    params.shape = shape;
-    params.Q = parse_Q(o.Q);
-    if (!o.T.empty()) params.T = parse_T(o.T);
-    params.max_order = o.max_order;
-    return params;
+    return transform_params(o.J, shape, o.Q, o.T, o.max_order);
 }
 
 // The optimizer's settings (checked again by wst::reconstruct).

@@ -40,13 +40,8 @@ inline void add_scatter_options(CLI::App& app, scatter_options& o) {
 // The transform's parameters for a signal of `shape` samples (checked by
 // wst::make_geometry when the transform is built); out_type follows T.
 inline wst::scattering1d_params scatter_params(const scatter_options& o, long long shape) {
-    wst::scattering1d_params params;
-    params.J = o.J;
-    params.shape = shape;
-    params.Q = parse_Q(o.Q);
-    if (!o.T.empty()) params.T = parse_T(o.T);
+    wst::scattering1d_params params = transform_params(o.J, shape, o.Q, o.T, o.max_order);
     params.stride = o.stride;
-    params.max_order = o.max_order;
     const bool no_averaging = !params.T.is_default() && !params.T.is_global() && params.T.value() == 0;
     params.out_type = no_averaging ? wst::out_type::list : wst::out_type::array;
     return params;
