@@ -1,4 +1,5 @@
 // The transform against Kymatio 0.4's own outputs (tests/data/reference).
+#include "flat_output.hpp"
 #include "reference.hpp"
 
 #include <wst/wst.hpp>
@@ -12,24 +13,11 @@ using fftw = wst::backend::fftw;
 
 namespace {
 
-// Runs the transform on the case's x and returns its coefficients flattened
-// in the layout of S.npy (array) or S_flat.npy (list).
+// Runs the transform on the case's x: its coefficients flattened like the reference's.
 template <class Real>
 std::vector<double> run_case(const std::string& name, const Scattering1D<fftw, Real>& S) {
     const auto x = ref::array(name, "x.npy");
-    const std::size_t B = x.shape[0], N = x.shape[1];
-    std::vector<Real> xr(x.values.begin(), x.values.end());
-    std::vector<double> flat;
-    if (S.average() == wst::averaging::mode::none) {
-        const auto paths = S.scattering_list(xr.data(), B, N);
-        for (std::size_t b = 0; b < B; ++b)
-            for (const auto& p : paths)
-                for (Eigen::Index t = 0; t < p.coef.cols(); ++t) flat.push_back(p.coef(static_cast<Eigen::Index>(b), t));
-    } else {
-        const auto out = S.scattering(xr.data(), B, N);
-        flat.assign(out.data(), out.data() + out.size());
-    }
-    return flat;
+    return flat_output(S, std::vector<Real>(x.values.begin(), x.values.end()), x.shape[0]);
 }
 
 double max_abs(const std::vector<double>& v) {

@@ -1,5 +1,6 @@
 // The CUDA backend behind cuda_runs.hpp.
 #include "cuda_runs.hpp"
+#include "../flat_output.hpp"
 
 #include <wst/backend/cuda.cuh>
 #include <wst/scattering1d.hpp>
@@ -19,19 +20,7 @@ std::string device_name() {
 
 template <class Real>
 std::vector<double> forward(const wst::scattering1d_params& p, const std::vector<Real>& x, std::size_t B) {
-    const wst::Scattering1D<gpu, Real> S(p);
-    const std::size_t N = x.size() / B;
-    std::vector<double> flat;
-    if (S.average() == wst::averaging::mode::none) {
-        const auto paths = S.scattering_list(x.data(), B, N);
-        for (std::size_t b = 0; b < B; ++b)
-            for (const auto& path : paths)
-                for (Eigen::Index t = 0; t < path.coef.cols(); ++t) flat.push_back(path.coef(static_cast<Eigen::Index>(b), t));
-    } else {
-        const auto out = S.scattering(x.data(), B, N);
-        flat.assign(out.data(), out.data() + out.size());
-    }
-    return flat;
+    return flat_output(wst::Scattering1D<gpu, Real>(p), x, B);
 }
 
 template <class Real>
