@@ -202,10 +202,7 @@ public:
         scattering_array<Real> out(B, paths_.size(), output_length());
         const staged<const Real> in({{x, B * N}});
         const staged<Real> result({{out.data(), out.size()}});
-        std::vector<core::channel_destination<Real>> dest;
-        for (std::size_t c = 0; c < paths_.size(); ++c)
-            dest.push_back({result[0] + c * out.length(), paths_.size() * out.length()});
-        run(in[0], B, dest);
+        scattering_in_backend(in[0], B, N, result[0]);
         result.download();
         check_no_overflow(out.data(), out.size(), x, B * N, "coefficients");
         return out;
@@ -314,11 +311,7 @@ public:
         check_array(g, B, "g", false);
         const staged<const Real> in({{x, B * N}, {g.data(), g.size()}});
         const staged<Real> result({{grad, B * N}});
-        run_vjp(in[0], B, false, result[0], [&](std::size_t b) {
-            return [&, b](workspace_type& w, std::size_t c, const Real*, std::size_t L, Real* out) {
-                w.copy(in[1] + (b * g.channels() + c) * g.length(), out, L);
-            };
-        });
+        backward_in_backend(in[0], B, N, in[1], result[0]);
         result.download();
         check_no_overflow(grad, B * N, x, B * N, "gradient");
     }
