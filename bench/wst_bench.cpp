@@ -30,10 +30,18 @@ wst::planning planning_from_environment() {
     return wst::planning::estimate;
 }
 
+// Signals per forward walk (execution.signals_per_walk): WST_SIGNALS_PER_WALK, default the backend's.
+std::size_t signals_per_walk_from_environment() {
+    const char* v = std::getenv("WST_SIGNALS_PER_WALK");
+    return v ? static_cast<std::size_t>(std::strtoul(v, nullptr, 10)) : 0;
+}
+
 template <class Real>
 struct fixture {
     fixture(const bench::configuration& c, int threads)
-        : S(c.params(), {.threads = threads, .planning = planning_from_environment()}),
+        : S(c.params(), {.threads = threads,
+                         .planning = planning_from_environment(),
+                         .signals_per_walk = signals_per_walk_from_environment()}),
           x(bench::noise<Real>(c.B, c.N, 1)),
           target(S.scattering(bench::noise<Real>(c.B, c.N, 2))),
           cotangent(S.scattering(bench::noise<Real>(c.B, c.N, 3))) {}

@@ -263,3 +263,28 @@ TEST_CASE("scattering_in_backend and backward_in_backend equal the array API", "
     CHECK(std::equal(grad.begin(), grad.end(), G.data()));
     CHECK_THROWS_WITH(S.scattering_in_backend(x.data(), 2, 599, out.data()), Catch::Matchers::Contains("length shape = 600"));
 }
+
+// Walking the tree with several signals per primitive call (what the GPU
+// does, in groups of the batch) gives the bits of one signal at a time.
+TEST_CASE("signals per walk do not change the forward pass", "[invariants][threads]") {
+    const wst::scattering1d_params p{.J = 6, .shape = 700, .Q = {8, 2}, .T = 64};
+    const auto x = noise(5, 700, 51);
+    const Scattering1D<fftw, double> one(p);
+    const auto S1 = one.scattering(x);
+    for (auto [signals, threads] : {std::pair<std::size_t, int>{3, 1}, {2, 2}, {8, 1}}) {
+        INFO(signals << " signals per walk, " << threads << " threads");
+        const Scattering1D<fftw, double> grouped(p, {.threads = threads, .signals_per_walk = signals});
+        const auto S = grouped.scattering(x);
+        CHECK(std::equal(S.data(), S.data() + S.size(), S1.data()));
+    }
+    const Scattering1D<fftw, double> none_one({.J = 5, .shape = 300, .Q = 2, .T = 0, .out_type = wst::out_type::list});
+    const Scattering1D<fftw, double> none_grouped({.J = 5, .shape = 300, .Q = 2, .T = 0, .out_type = wst::out_type::list},
+                                                  {.signals_per_walk = 4});
+    const auto xs = noise(3, 300, 52);
+    const auto a = none_one.scattering_list(xs), b = none_grouped.scattering_list(xs);
+    for (std::size_t c = 0; c < a.size(); ++c) CHECK((a[c].coef == b[c].coef).all());
+    const wst::scattering1d_params global{.J = 5, .shape = 300, .Q = 2, .T = wst::global};
+    const auto g1 = Scattering1D<fftw, double>(global).scattering(xs);
+    const auto g3 = Scattering1D<fftw, double>(global, {.signals_per_walk = 3}).scattering(xs);
+    CHECK(std::equal(g3.data(), g3.data() + g3.size(), g1.data()));
+}

@@ -80,6 +80,11 @@ struct execution {
     // do not depend on the number of threads, bit for bit.
     int threads = 1;
     wst::planning planning = wst::planning::estimate;
+    // Signals one walk of the tree carries through every primitive of the
+    // forward pass (each FFT a batched one on a GPU): 0 leaves it to the
+    // backend (1 on the CPU, where threads take whole signals; groups of the
+    // batch on a GPU). The results do not depend on it, bit for bit.
+    std::size_t signals_per_walk = 0;
 };
 
 // A condition Kymatio reports with warnings.warn: the transform still works.

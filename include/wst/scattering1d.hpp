@@ -506,17 +506,20 @@ private:
         std::vector<T*> pointers_;
     };
 
-    // A workspace from the pool, returned when the lease ends. The transform
-    // makes one with its plans; a new one is made only while calls overlap.
+    // A workspace for `signals` signals from the pool, returned when the
+    // lease ends. The transform makes one for one signal; a new one is made
+    // only while calls overlap or when more signals are asked for.
     class lease {
     public:
-        explicit lease(const Scattering1D& s) : s_(s) {
+        explicit lease(const Scattering1D& s, std::size_t signals = 1) : s_(s) {
             std::lock_guard<std::mutex> lock(s_.pool_mutex_);
-            if (s_.pool_.empty()) {
-                w_ = std::make_unique<workspace_type>(*s_.context_, 1);
+            auto& pool = s_.pool_;
+            const auto fits = std::find_if(pool.begin(), pool.end(), [&](const auto& w) { return w->capacity() >= signals; });
+            if (fits == pool.end()) {
+                w_ = std::make_unique<workspace_type>(*s_.context_, signals);
             } else {
-                w_ = std::move(s_.pool_.back());
-                s_.pool_.pop_back();
+                w_ = std::move(*fits);
+                pool.erase(fits);
             }
         }
         ~lease() {
@@ -567,6 +570,20 @@ private:
 
     void run(const Real* x, std::size_t B, const std::vector<core::channel_destination<Real>>& dest) const {
         const auto N = static_cast<std::size_t>(geometry_.N);
+        const std::size_t group = exec_.signals_per_walk > 0 ? exec_.signals_per_walk : Backend::signals_per_walk;
+        if (group > 1 && B > 1) {  // groups of signals through each primitive, groups on threads
+            const std::size_t groups = (B + group - 1) / group;
+            parallel_for(groups, [&](std::size_t, std::size_t g) {
+                const std::size_t first = g * group, rows = std::min(group, B - first);
+                lease w(*this, rows);
+                core::tree<workspace_type, Real> t(*w, geometry_, bank_, params_.max_order, rows);
+                const auto out = shifted(dest, first);
+                t.forward_root(x + first * N, out);
+                for (std::size_t n1 = 0; n1 < t.subtrees(); ++n1) t.forward_subtree(n1, t.spectrum(), out);
+                (*w).synchronize();
+            });
+            return;
+        }
         if (threads_over_batch(B)) {
             parallel_for(B, [&](std::size_t, std::size_t b) {
                 lease w(*this);

@@ -300,6 +300,9 @@ struct cuda {
     static constexpr const char* name = "cuda";
     // The frontend stages host arrays into device memory (and back).
     static constexpr bool host_memory = false;
+    // Signals per forward walk by default: batched FFTs and kernels over
+    // groups of the batch (a group's buffers: 19 x 64 x N_padded values).
+    static constexpr std::size_t signals_per_walk = 64;
     template <class T>
     using buffer = wst::cuda::device_buffer<T>;
     // Blocking copies on the legacy default stream: they wait for the work
@@ -365,7 +368,7 @@ struct cuda {
         static constexpr std::size_t real_buffers = 9, complex_buffers = 10;
 
         workspace(const context<Real>& ctx, std::size_t capacity)
-            : ctx_(ctx), scratch_(capacity * ctx.N_padded()), sums_(2) {
+            : ctx_(ctx), capacity_(capacity), scratch_(capacity * ctx.N_padded()), sums_(2) {
             wst::cuda::check(cudaStreamCreate(&stream_), "cudaStreamCreate");
             const std::size_t n = capacity * ctx.N_padded();
             for (auto& r : real_) r = wst::cuda::device_buffer<Real>(n);
@@ -379,6 +382,7 @@ struct cuda {
         }
 
         const context<Real>& ctx() const { return ctx_; }
+        std::size_t capacity() const { return capacity_; }
         Real* real_buffer(std::size_t i) { return real_[i].data(); }
         complex_type* complex_buffer(std::size_t i) { return complex_[i].data(); }
         cudaStream_t stream() const { return stream_; }
@@ -529,6 +533,7 @@ struct cuda {
         }
 
         const context<Real>& ctx_;
+        std::size_t capacity_;
         cudaStream_t stream_{};
         wst::cuda::device_buffer<Real> real_[real_buffers];
         wst::cuda::device_buffer<complex_type> complex_[complex_buffers];

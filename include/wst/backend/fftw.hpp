@@ -28,6 +28,9 @@ struct fftw {
     // The backend works in host memory: the frontend hands it the caller's
     // arrays as they are.
     static constexpr bool host_memory = true;
+    // Signals per forward walk by default: one (threads take whole signals,
+    // and one signal's buffers stay in cache).
+    static constexpr std::size_t signals_per_walk = 1;
     template <class T>
     using buffer = wst::fftw::aligned_buffer<T>;
     template <class T>
@@ -107,13 +110,14 @@ struct fftw {
         using complex_type = std::complex<Real>;
 
         workspace(const context<Real>& ctx, std::size_t capacity)
-            : ctx_(ctx), scratch_(capacity * ctx.N_padded()) {
+            : ctx_(ctx), capacity_(capacity), scratch_(capacity * ctx.N_padded()) {
             const std::size_t n = capacity * ctx.N_padded();
             for (auto& r : real_) r = wst::fftw::aligned_buffer<Real>(n);
             for (auto& c : complex_) c = wst::fftw::aligned_buffer<complex_type>(n);
         }
 
         const context<Real>& ctx() const { return ctx_; }
+        std::size_t capacity() const { return capacity_; }
 
         // Buffers of capacity x N_padded values the algorithms work in:
         // real_buffer(i) for i < real_buffers, complex_buffer(i) for i < complex_buffers.
@@ -357,6 +361,7 @@ struct fftw {
         }
 
         const context<Real>& ctx_;
+        std::size_t capacity_;
         wst::fftw::aligned_buffer<Real> real_[real_buffers];
         wst::fftw::aligned_buffer<complex_type> complex_[complex_buffers];
         mutable wst::fftw::aligned_buffer<complex_type> scratch_;
