@@ -196,28 +196,29 @@ with tempfile.TemporaryDirectory() as tmp:
         (R, ["good.npy", "/proc/wst-out", *quick], "cannot create the folder"),
     ]
     tools = {S: scatter, R: reconstruct}
-    for name, args, keyword in table:
-        what = "%s %s" % (name, " ".join(args))
+
+    def expect_failure(name, args, keyword, full_disk=False):
+        """Runs a tool that must fail: non-zero exit, a last stderr line naming the
+        problem (the only line, except for wst-reconstruct's progress before a
+        failed write), nothing created and every file unchanged."""
+        what = "%s %s%s" % (name, " ".join(args), " with a full disk" if full_disk else "")
         before = snapshot(tmp)
-        r = subprocess.run([tools[name], *args], capture_output=True, text=True, timeout=120)
+        r = subprocess.run([tools[name], *args], capture_output=True, text=True, timeout=120,
+                           preexec_fn=small_file_limit if full_disk else None)
         lines = r.stderr.strip().splitlines()
         check(r.returncode != 0, what + ": non-zero exit")
-        check(len(lines) == 1 and lines[0].startswith(name + ": ") and keyword.lower() in lines[0].lower(),
+        check(len(lines) >= 1 and (full_disk or len(lines) == 1) and lines[-1].startswith(name + ": ")
+              and keyword.lower() in lines[-1].lower(),
               what + ": one line naming the problem ('" + keyword + "'), got " + repr(r.stderr))
         check(snapshot(tmp) == before, what + ": nothing created, every file unchanged")
+
+    for name, args, keyword in table:
+        expect_failure(name, args, keyword)
 
     # A full disk: the output cannot be written. Nothing is left behind, not
     # even the temporary file or the folder the tool made.
     for name, args in [(S, ["good.npy", "o.npy", *ok]), (S, ["good.wav", "o.npy", *ok, "--meta", "m.json"]),
                        (R, ["good.npy", "o", *quick])]:
-        what = "%s %s with a full disk" % (name, " ".join(args))
-        before = snapshot(tmp)
-        r = subprocess.run([tools[name], *args], capture_output=True, text=True, preexec_fn=small_file_limit,
-                           timeout=120)
-        lines = r.stderr.strip().splitlines()
-        check(r.returncode != 0, what + ": non-zero exit")
-        check(len(lines) >= 1 and lines[-1].startswith(name + ": ") and "write" in lines[-1],
-              what + ": says it cannot write, got " + repr(r.stderr))
-        check(snapshot(tmp) == before, what + ": nothing created, every file unchanged")
+        expect_failure(name, args, "write", full_disk=True)
 
 finish()

@@ -26,21 +26,14 @@ namespace wst::backend {
 struct fftw {
     static constexpr const char* name = "fftw";
     // The backend works in host memory: the frontend hands it the caller's
-    // arrays as they are.
+    // arrays as they are (no upload or download; `buffer` only names the
+    // staging type, never made here).
     static constexpr bool host_memory = true;
     // Signals per forward walk by default: one (threads take whole signals,
     // and one signal's buffers stay in cache).
     static constexpr std::size_t signals_per_walk = 1;
     template <class T>
     using buffer = wst::fftw::aligned_buffer<T>;
-    template <class T>
-    static void upload(const T* host, T* dst, std::size_t n) {
-        std::copy(host, host + n, dst);
-    }
-    template <class T>
-    static void download(const T* src, T* host, std::size_t n) {
-        std::copy(src, src + n, host);
-    }
 
     // Plans for every FFT length the transform uses (N_padded / 2^level) and
     // the filters converted to Real.
