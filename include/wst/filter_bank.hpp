@@ -5,6 +5,7 @@
 #pragma once
 
 #include "wst/backend/fftw_plan.hpp"
+#include "wst/exact_sqrt.hpp"
 
 #include <Eigen/Core>
 
@@ -62,7 +63,8 @@ inline double inverse_fft_l1_norm(std::span<const double> h_f) {
     std::copy(h_f.begin(), h_f.end(), in.data());
     cached_r2c_plan(N).r2c(in.data(), out.data());
     // |X[t] / N| for t = 0 .. N/2 (squares in a loop the compiler vectorizes,
-    // Eigen's SIMD square root); bins 0 and N/2 count once, the others twice.
+    // correctly rounded SIMD square roots); bins 0 and N/2 count once, the
+    // others twice.
     // The array is aligned like every buffer (fftw_plan.hpp): Eigen's
     // vectorized sum starts where the data is aligned, so that the order of
     // the sum, and its last bit, depends on the alignment.
@@ -70,8 +72,8 @@ inline double inverse_fft_l1_norm(std::span<const double> h_f) {
     const double inv_n = 1.0 / static_cast<double>(N);
     fftw::aligned_buffer<double> magnitude(half);
     for (std::size_t t = 0; t < half; ++t) magnitude.data()[t] = std::norm(out.data()[t] * inv_n);
+    exact_sqrt_in_place(magnitude.data(), half);
     Eigen::Map<Eigen::ArrayXd> a(magnitude.data(), static_cast<Eigen::Index>(half));
-    a = a.sqrt();
     double l1 = 2.0 * a.sum() - a[0];
     if (N % 2 == 0 && N > 1) l1 -= a[static_cast<Eigen::Index>(half - 1)];
     return l1;
@@ -81,67 +83,59 @@ inline double inverse_fft_l1_norm(std::span<const double> h_f) {
 
 // Fourier transform of a Morlet wavelet psi(t) = g_sigma(t) (e^{i xi t} - kappa)
 // of length N, or of the Gaussian low-pass g_sigma when xi = 0:
-//   hat g(omega) = exp(-omega^2 / (2 sigma^2)), periodized by averaging
+//   hat g(omega) = exp(-omega^2 / (2 sigma^2)), periodized by summing
 //   2P - 1 periods over [1 - P, P) (P = min(adaptive_choice_P(sigma), P_max)),
 //   kappa chosen so that hat psi(0) = 0, and the result divided by the l1
 //   norm of its inverse FFT.
+// adaptive_choice_P is at least 2 for sigma > 0, so Kymatio's fftfreq branch
+// for P == 1 never runs: frequencies are arange((1 - P) N, P N) / N, which
+// grow with the index.
 inline std::vector<double> morlet_1d(std::size_t N, double xi, double sigma) {
     const int P = std::min(adaptive_choice_P(sigma), filter_constants::P_max);
-    const std::size_t periods = static_cast<std::size_t>(2 * P - 1);
+    const auto periods = static_cast<long long>(2 * P - 1);
     const double n = static_cast<double>(N);
     const double two_sigma2 = 2.0 * (sigma * sigma);
+    const long long first_m = (1 - P) * static_cast<long long>(N);  // frequency m: (m + first_m) / N
 
-    // freqs = arange((1 - P) N, P N) / N; for P == 1 the low-pass uses
-    // fftfreq(N) instead, to stay continuous around 0.
-    auto freq = [&](std::size_t m) {
-        return static_cast<double>(static_cast<long long>(m) + (1 - P) * static_cast<long long>(N)) / n;
-    };
-    auto freq_low = [&](std::size_t m) {
-        if (P > 1) return freq(m);
-        const long long i = static_cast<long long>(m);
-        const long long half = static_cast<long long>((N - 1) / 2);
-        return static_cast<double>(i <= half ? i : i - static_cast<long long>(N)) * (1.0 / n);
-    };
-
-    // exp(-a) is exactly 0 in double for a > 745.2: terms with a > 746 are
-    // skipped, which changes no bit. `add_gaussian` visits only the m whose
-    // frequency lies within sqrt(746 * 2 sigma^2) of the center (plus a bin
-    // of margin; frequencies grow with m), the others being such terms.
-    const double reach = std::sqrt(746.0 * two_sigma2) + 2.0 / n;
-    auto add_gaussian = [&](std::vector<double>& acc, double center, auto&& frequency, long long first_m) {
-        const long long total = static_cast<long long>(periods * N);
-        long long lo = std::max<long long>(0, static_cast<long long>(std::floor((center - reach) * n)) - first_m - 1);
-        long long hi = std::min<long long>(total, static_cast<long long>(std::ceil((center + reach) * n)) - first_m + 2);
-        for (long long m = lo; m < hi; ++m) {
-            const double d = frequency(static_cast<std::size_t>(m)) - center;
-            const double a = (d * d) / two_sigma2;
-            if (a <= 746.0) acc[static_cast<std::size_t>(m) % N] += std::exp(-a);
+    // Terms exp(-a) with a > 60 (below 1e-26 of the peak of a Gaussian that
+    // is at most 1) are left out: they lie far under compact()'s floor and
+    // under the rounding of the l1 norm, and leaving them out visits only the
+    // frequencies within sqrt(60 * 2 sigma^2) of the center (plus a bin of
+    // margin), a few per cent of the 2P - 1 periods for most wavelets. They
+    // are added period by period in increasing frequency, the order of
+    // Kymatio's sum over periods.
+    constexpr double cutoff = 60.0;
+    const double reach = std::sqrt(cutoff * two_sigma2) + 2.0 / n;
+    const double inv_n = 1.0 / n;  // exact: N is a power of two
+    auto add_gaussian = [&](std::vector<double>& acc, double center) {
+        const long long total = periods * static_cast<long long>(N);
+        const long long lo = std::clamp<long long>(static_cast<long long>(std::floor((center - reach) * n)) - first_m - 1, 0, total);
+        const long long hi = std::clamp<long long>(static_cast<long long>(std::ceil((center + reach) * n)) - first_m + 2, lo, total);
+        for (long long m = lo; m < hi;) {  // runs of m that do not wrap around N
+            const auto k = static_cast<std::size_t>(m % static_cast<long long>(N));
+            const long long run = std::min<long long>(hi - m, static_cast<long long>(N - k));
+            for (long long t = 0; t < run; ++t) {
+                const double d = static_cast<double>(m + t + first_m) * inv_n - center;
+                const double a = (d * d) / two_sigma2;
+                if (a <= cutoff) acc[k + static_cast<std::size_t>(t)] += std::exp(-a);
+            }
+            m += run;
         }
     };
-    const long long first_m = (1 - P) * static_cast<long long>(N);  // freq(m) = (m + first_m) / N
-    std::vector<double> low(N, 0.0), filter(N, 0.0);
-    if (P > 1) {
-        add_gaussian(low, 0.0, freq, first_m);
-    } else {  // fftfreq order is not monotonic: visit every bin
-        for (std::size_t k = 0; k < N; ++k) {
-            const double f = freq_low(k);
-            const double a = (f * f) / two_sigma2;
-            if (a <= 746.0) low[k] += std::exp(-a);
-        }
+    // The periods are summed and not averaged: a constant factor, which
+    // neither kappa nor the l1 normalization sees (up to rounding). Where the
+    // Gabor term is 0 at frequency 0 (xi > 11 sigma), kappa is 0 and the
+    // low-pass term drops out exactly.
+    std::vector<double> filter(N, 0.0);
+    add_gaussian(filter, xi);
+    if (xi != 0.0 && filter[0] != 0.0) {
+        std::vector<double> low(N, 0.0);
+        add_gaussian(low, 0.0);
+        const double kappa = filter[0] / low[0];
+        for (std::size_t k = 0; k < N; ++k) filter[k] -= kappa * low[k];
     }
-    for (double& v : low) v /= static_cast<double>(periods);
-
-    if (xi != 0.0) {
-        std::vector<double> gabor(N, 0.0);
-        add_gaussian(gabor, xi, freq, first_m);
-        for (double& v : gabor) v /= static_cast<double>(periods);
-        const double kappa = gabor[0] / low[0];
-        for (std::size_t k = 0; k < N; ++k) filter[k] = gabor[k] - kappa * low[k];
-    } else {
-        filter = low;
-    }
-    const double l1 = detail::inverse_fft_l1_norm(filter);
-    for (double& v : filter) v /= l1;
+    const double factor = 1.0 / detail::inverse_fft_l1_norm(filter);  // Kymatio's get_normalizing_factor
+    for (double& v : filter) v *= factor;
     return filter;
 }
 
@@ -344,7 +338,18 @@ inline compact_level compact(const std::vector<double>& level, double relative_f
     // first such gap on a tie, the one wrapping around n last).
     constexpr std::size_t none = static_cast<std::size_t>(-1);
     std::size_t first = none, previous = none, best_gap = 0, best_gap_end = 0;
+    // Blocks of small values (most of a narrow filter) are passed over whole,
+    // with a test the compiler vectorizes.
+    constexpr std::size_t block = 16;
     for (std::size_t i = 0; i < n; ++i) {
+        if (i % block == 0 && i + block <= n) {
+            bool any = false;
+            for (std::size_t t = 0; t < block; ++t) any |= std::abs(level[i + t]) > floor;
+            if (!any) {
+                i += block - 1;
+                continue;
+            }
+        }
         if (!(magnitudes[static_cast<Eigen::Index>(i)] > floor)) continue;
         if (previous == none) {
             first = i;
