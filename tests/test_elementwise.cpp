@@ -38,7 +38,7 @@ TEST_CASE("per-bin filter product and subsampling equals the backend's loop", "[
     for (const auto& level : windows()) {
         const std::size_t n = level.n;
         const wst::elementwise::filter_window<double> f{level.values.data(), level.start, level.values.size(), n};
-        // A half spectrum as rfft leaves it: bins 0..n/2 of n.
+        // Any n bins (rfft fills those the window reads; see the next test).
         const auto spectrum = random_values(2 * n, 7);
         for (std::size_t k = 1; k <= n; k *= 2) {
             const std::size_t n_out = n / k;
@@ -78,4 +78,54 @@ TEST_CASE("per-sample padding adjoint equals the backend's loop", "[elementwise]
                                                              static_cast<std::ptrdiff_t>(n_padded),
                                                              static_cast<std::ptrdiff_t>(i)));
     }
+}
+
+// rfft fills bins 0..n/2 and, by Hermitian symmetry, only those above n/2
+// that some filter reads: the filter product on its output must equal the
+// product on the full spectrum of the same signal (FFTW's complex transform,
+// an independent computation), for every filter window of a bank and every
+// level, in a workspace whose buffers held garbage before.
+TEST_CASE("rfft fills every bin the filters read", "[elementwise]") {
+    const std::size_t N = 256;
+    const auto bank = wst::scattering_filter_factory(N, 4, 1, 1, 16);  // Q = 1: wide wavelets, negative frequencies
+    std::vector<std::vector<wst::compact_level>> psi1, psi2;
+    std::vector<wst::compact_level> phi;
+    auto levels = [](const wst::filter& f) {
+        std::vector<wst::compact_level> out;
+        for (const auto& l : f.levels) out.push_back(wst::compact(l));
+        return out;
+    };
+    for (const auto& f : bank.psi1) psi1.push_back(levels(f));
+    for (const auto& f : bank.psi2) psi2.push_back(levels(f));
+    phi = levels(bank.phi);
+    fftw::context<double> ctx(psi1, psi2, phi, N);
+    fftw::workspace<double> w(ctx, 1);
+
+    std::size_t windows_with_mirrored_bins = 0;
+    auto check = [&](const wst::compact_level& level) {
+        const std::size_t n = level.n;
+        const wst::elementwise::filter_window<double> f{level.values.data(), level.start, level.values.size(), n};
+        windows_with_mirrored_bins += wst::elementwise::mirrored_bins(f) > 0 ? 1 : 0;
+        const auto x = random_values(n, 11);
+        std::complex<double>* half = w.complex_buffer(0);
+        std::fill(half, half + n, std::complex<double>(std::nan(""), std::nan("")));
+        w.rfft(x.data(), half, 1, n);
+
+        wst::fftw::aligned_buffer<std::complex<double>> in(n), full(n);
+        for (std::size_t t = 0; t < n; ++t) in.data()[t] = x[t];
+        wst::fftw::plan<double>(wst::fftw::transform::complex_forward, n).c2c(in.data(), full.data());
+
+        for (std::size_t k = 1; k <= n; k *= 2) {
+            std::vector<std::complex<double>> from_rfft(n / k), from_full(n / k);
+            w.filter_subsample(half, f, 1, n, k, from_rfft.data(), 1.0);
+            w.filter_subsample(full.data(), f, 1, n, k, from_full.data(), 1.0);
+            for (std::size_t o = 0; o < n / k; ++o) CHECK(std::abs(from_rfft[o] - from_full[o]) <= 1e-12);
+        }
+    };
+    for (const auto& f : psi1)
+        for (const auto& l : f) check(l);
+    for (const auto& f : psi2)
+        for (const auto& l : f) check(l);
+    for (const auto& l : phi) check(l);
+    CHECK(windows_with_mirrored_bins > 0);  // the case the test is about occurs
 }

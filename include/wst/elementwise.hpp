@@ -50,13 +50,15 @@ struct filter_window {
 // subsample_fourier: subsampling a signal by k in time averages the k
 // periods of its spectrum,
 //   out[i] = (1/k) sum_{m<k} in[i + m n_out] * filter[i + m n_out],  n_out = n / k.
-// `in` is the spectrum of a real signal as a real-to-complex FFT returns it:
-// bins 0..n/2 only, the others being in[j] = conj(in[n - j]) (Hermitian
-// symmetry), read from the mirrored bin rather than stored.
+// `in` is the spectrum of a real signal as the backends' rfft leaves it:
+// bins 0..n/2, and the bins above n/2 that some filter reads (its mirrored
+// bins), filled from in[j] = conj(in[n - j]) (Hermitian symmetry; see
+// mirrored_bins), so that every read goes forward through memory and
+// vectorizes.
 // Only the filter's window contributes: run() adds `count` consecutive
 // window entries from i whose bins j = (start + i) mod n and o = j mod n_out
-// do not wrap nor cross n/2 (see half_spectrum_run) into out (zeroed before;
-// loops the compiler vectorizes), finish(factor, o) multiplies bin o by
+// do not wrap (see unwrapped_run) into out (zeroed before; a loop the
+// compiler vectorizes), finish(factor, o) multiplies bin o by
 // factor = scale / k afterwards, where `scale` is a further power of two the
 // caller folds in (the 1/n of the inverse FFT that follows): products by
 // powers of two are exact, and commute bit for bit with the FFT's arithmetic
@@ -64,24 +66,16 @@ struct filter_window {
 // arrays.
 template <class Real>
 struct filter_and_subsample {
-    // `in` and `out` never overlap (restrict: so that the loops vectorize).
+    // `in` and `out` never overlap (restrict: so that the loop vectorizes).
     WST_HOST_DEVICE void run(const Real* __restrict in, const filter_window<Real>& f, std::size_t n_out,
                              std::size_t i, std::size_t count, Real* __restrict out) const {
         const std::size_t j = (f.start + i) & (f.n - 1), o = j & (n_out - 1);
         const Real* __restrict v = f.values + i;
+        const Real* __restrict x = in + 2 * j;
         Real* __restrict y = out + 2 * o;
-        if (2 * j <= f.n) {
-            const Real* __restrict x = in + 2 * j;
-            for (std::size_t t = 0; t < count; ++t) {
-                y[2 * t] += x[2 * t] * v[t];
-                y[2 * t + 1] += x[2 * t + 1] * v[t];
-            }
-        } else {  // bins j + t read as conj(in[n - j - t])
-            const Real* __restrict x = in + 2 * (f.n - j);
-            for (std::size_t t = 0; t < count; ++t) {
-                y[2 * t] += x[-2 * static_cast<std::ptrdiff_t>(t)] * v[t];
-                y[2 * t + 1] -= x[1 - 2 * static_cast<std::ptrdiff_t>(t)] * v[t];
-            }
+        for (std::size_t t = 0; t < count; ++t) {
+            y[2 * t] += x[2 * t] * v[t];
+            y[2 * t + 1] += x[2 * t + 1] * v[t];
         }
     }
     WST_HOST_DEVICE void finish(Real factor, std::size_t o, Real* out) const {
@@ -89,6 +83,21 @@ struct filter_and_subsample {
         out[2 * o + 1] *= factor;
     }
 };
+
+// How many bins above n/2 a filter window reads: n - j for the smallest bin
+// j > n/2 of the window, 0 when it has none. A spectrum that the window
+// multiplies needs bins n - mirrored_bins .. n - 1 filled in.
+template <class Real>
+WST_HOST_DEVICE inline std::size_t mirrored_bins(const filter_window<Real>& f) {
+    const std::size_t n = f.n, first_above = n / 2 + 1;
+    if (f.length == 0 || n < 3) return 0;
+    const std::size_t end = f.start + f.length;  // the window is [start, end) mod n, start < n
+    // Its smallest bin above n/2: n/2 + 1 when the window passes it, from
+    // below or after wrapping around n; else start, when that is above n/2.
+    const std::size_t smallest = f.start < first_above ? (end > first_above ? first_above : n)
+                                                       : (end > n + first_above ? first_above : f.start);
+    return smallest < n ? n - smallest : 0;
+}
 
 // filter_and_subsample for one output bin o, for a device thread per bin:
 // the sum over the periods m < k = n / n_out of the window entries at bins
@@ -107,13 +116,8 @@ WST_HOST_DEVICE void filter_and_subsample_at(const Real* in, const filter_window
         if (i >= f.length) continue;
         const std::size_t j = (f.start + i) & (f.n - 1);
         const Real v = f.values[i];
-        if (2 * j <= f.n) {
-            re += in[2 * j] * v;
-            im += in[2 * j + 1] * v;
-        } else {  // Hermitian half spectrum: bin j is conj(bin n - j)
-            re += in[2 * (f.n - j)] * v;
-            im -= in[2 * (f.n - j) + 1] * v;
-        }
+        re += in[2 * j] * v;
+        im += in[2 * j + 1] * v;
     }
     out[2 * o] = factor == Real(1) ? re : re * factor;
     out[2 * o + 1] = factor == Real(1) ? im : im * factor;
@@ -175,15 +179,6 @@ WST_HOST_DEVICE inline std::size_t unwrapped_run(const filter_window<Real>& f, s
     return a < to_period ? a : to_period;
 }
 
-// unwrapped_run, also stopping where the bins pass n/2, so that a run reads a
-// half spectrum either directly or mirrored throughout.
-template <class Real>
-WST_HOST_DEVICE inline std::size_t half_spectrum_run(const filter_window<Real>& f, std::size_t n_out, std::size_t i) {
-    const std::size_t run = unwrapped_run(f, n_out, i);
-    const std::size_t j = (f.start + i) & (f.n - 1), half_end = f.n / 2 + 1;
-    return j < half_end && half_end - j < run ? half_end - j : run;
-}
-
 // |z| as numpy.abs computes it (hypot: no overflow or underflow in the
 // squares), without hypot's cost: the plain formula, and hypot (float
 // squares summed in double) only where the squares overflow or underflow.
@@ -205,8 +200,9 @@ WST_HOST_DEVICE inline double magnitude(double re, double im) {
 // take the plain one everywhere (vectorized) and redo the few others.
 template <class Real>
 WST_HOST_DEVICE inline bool plain_magnitude_ok(Real squares) {
-    return squares < (sizeof(Real) == 4 ? Real(1e37) : Real(1e300)) &&
-           squares > (sizeof(Real) == 4 ? Real(1e-37) : Real(1e-300));
+    // & rather than &&: no branch, so that loops over it vectorize.
+    return (squares < (sizeof(Real) == 4 ? Real(1e37) : Real(1e300))) &
+           (squares > (sizeof(Real) == 4 ? Real(1e-37) : Real(1e-300)));
 }
 
 // Complex modulus |z|.

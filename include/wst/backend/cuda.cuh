@@ -391,11 +391,12 @@ struct cuda {
             launch(B * n_padded, wst::cuda::kernels::pad<Real>, x, B, N, pad_left, n_padded, out);
         }
 
-        // Rows of n bins of which 0..n/2 are written (see the CPU backend).
+        // Rows of n bins, all of them: bins 0..n/2 from cuFFT, the others by
+        // Hermitian symmetry (the CPU backend fills only those its filters
+        // read; here one more light kernel fills them all).
         void rfft(const Real* in, complex_type* out, std::size_t B, std::size_t n) const {
-            if (n == 1)
-                return launch(B, wst::cuda::kernels::real_to_complex_rows_of_one<Real>, in, B, as_real(out));
-            wst::cuda::check(fft::exec_r2c(get(fft::r2c, n, B, n, n), const_cast<Real*>(in), as_cufft(out)), "rfft");
+            half_spectrum(in, out, B, n);
+            if (n > 2) launch(B * (n - n / 2 - 1), wst::cuda::kernels::extend<Real>, as_real(out), B, n);
         }
 
         void inverse_dft(const complex_type* in, complex_type* out, std::size_t B, std::size_t n) const {
@@ -445,7 +446,7 @@ struct cuda {
         }
 
         void irfft_adjoint(const Real* g, complex_type* G_X, std::size_t B, std::size_t n) const {
-            rfft(g, G_X, B, n);
+            half_spectrum(g, G_X, B, n);
             launch(B * (n / 2 + 1), wst::cuda::kernels::scale_half<Real>, as_real(G_X), B, n, Real(1) / static_cast<Real>(n));
             if (n > 2) launch(B * (n - n / 2 - 1), wst::cuda::kernels::extend<Real>, as_real(G_X), B, n);
         }
@@ -520,6 +521,13 @@ struct cuda {
         void c2c(const complex_type* in, complex_type* out, std::size_t B, std::size_t n, int direction) const {
             if (n == 1) return copy(as_real(in), as_real(out), 2 * B);
             wst::cuda::check(fft::exec_c2c(get(fft::c2c, n, B, n, n), as_cufft(in), as_cufft(out), direction), "c2c");
+        }
+
+        // Bins 0..n/2 of each row's spectrum (real-to-complex FFT).
+        void half_spectrum(const Real* in, complex_type* out, std::size_t B, std::size_t n) const {
+            if (n == 1)
+                return launch(B, wst::cuda::kernels::real_to_complex_rows_of_one<Real>, in, B, as_real(out));
+            wst::cuda::check(fft::exec_r2c(get(fft::r2c, n, B, n, n), const_cast<Real*>(in), as_cufft(out)), "rfft");
         }
 
         // out[t] = scale Re(sum_k X[k] e^{+2 pi i k t / n}) per row, as the

@@ -8,10 +8,9 @@
 
 #include "wst/backend/fftw_plan.hpp"
 #include "wst/elementwise.hpp"
+#include "wst/exact_sqrt.hpp"
 #include "wst/filter_bank.hpp"
 #include "wst/parameters.hpp"
-
-#include <Eigen/Core>
 
 #include <algorithm>
 #include <complex>
@@ -66,6 +65,14 @@ struct fftw {
             phi_ = convert(phi);
             for (const auto& f : psi1) psi1_.push_back(convert(f));
             for (const auto& f : psi2) psi2_.push_back(convert(f));
+            mirrored_.assign(r2c_.size(), 0);
+            auto note_mirrored = [&](const std::vector<stored>& levels) {
+                for (std::size_t l = 0; l < levels.size(); ++l)
+                    mirrored_[l] = std::max(mirrored_[l], elementwise::mirrored_bins(view(levels[l])));
+            };
+            note_mirrored(phi_);
+            for (const auto& f : psi1_) note_mirrored(f);
+            for (const auto& f : psi2_) note_mirrored(f);
         }
 
         std::size_t N_padded() const { return N_padded_; }
@@ -73,6 +80,9 @@ struct fftw {
         const plan& c2c_backward(std::size_t n) const { return *c2c_backward_[level_of(n)]; }
         const plan& c2c_forward(std::size_t n) const { return *c2c_forward_[level_of(n)]; }
         const plan& c2r(std::size_t n) const { return *c2r_[level_of(n)]; }
+        // How many bins above n/2 the filters of length n read (the most of
+        // elementwise::mirrored_bins over them).
+        std::size_t mirrored_bins(std::size_t n) const { return mirrored_[level_of(n)]; }
         window phi(int level) const { return view(phi_[static_cast<std::size_t>(level)]); }
         window psi1(std::size_t n1, int level) const { return view(psi1_[n1][static_cast<std::size_t>(level)]); }
         window psi2(std::size_t n2, int level) const { return view(psi2_[n2][static_cast<std::size_t>(level)]); }
@@ -94,6 +104,7 @@ struct fftw {
         std::vector<std::unique_ptr<plan>> r2c_, c2c_backward_, c2c_forward_, c2r_;
         std::vector<stored> phi_;
         std::vector<std::vector<stored>> psi1_, psi2_;
+        std::vector<std::size_t> mirrored_;
     };
 
     // Buffers for a batch of up to `capacity` signals, and the primitives.
@@ -129,12 +140,19 @@ struct fftw {
                                                               static_cast<std::ptrdiff_t>(N)))];
         }
 
-        // Spectrum of each real row of length n, in rows of n bins of which
-        // bins 0..n/2 are written: the others follow by Hermitian symmetry,
-        // and filter_subsample reads them so.
+        // Spectrum of each real row of length n, in rows of n bins: bins
+        // 0..n/2 from the real-to-complex FFT, and the bins above n/2 that
+        // the filters read (ctx.mirrored_bins(n), usually a small part: the
+        // negative frequencies of phi and of the low wavelets) by Hermitian
+        // symmetry; the other bins are left as they were.
         void rfft(const Real* in, complex_type* out, std::size_t B, std::size_t n) const {
             const auto& p = ctx_.r2c(n);
-            for (std::size_t b = 0; b < B; ++b) p.r2c(in + b * n, out + b * n);
+            const std::size_t mirrored = ctx_.mirrored_bins(n);
+            const elementwise::hermitian_extend<Real> extend;
+            for (std::size_t b = 0; b < B; ++b) {
+                p.r2c(in + b * n, out + b * n);
+                for (std::size_t k = n - mirrored; k < n; ++k) extend(reinterpret_cast<Real*>(out + b * n), n, k);
+            }
         }
 
         // Inverse DFT without the 1/n (folded by the caller into
@@ -150,8 +168,8 @@ struct fftw {
         }
 
         // out (B x n/k) = scale * subsample_fourier(in * filter, k) for the
-        // spectra rfft() gives (rows of n bins, bins 0..n/2 stored); scale is
-        // a power of two (see elementwise::filter_and_subsample).
+        // spectra rfft() gives; scale is a power of two (see
+        // elementwise::filter_and_subsample).
         void filter_subsample(const complex_type* in, const elementwise::filter_window<Real>& filter, std::size_t B,
                               std::size_t n, std::size_t k, complex_type* out, Real scale) const {
             const elementwise::filter_and_subsample<Real> op;
@@ -162,7 +180,7 @@ struct fftw {
                 Real* row_out = reinterpret_cast<Real*>(out + b * n_out);
                 std::fill(row_out, row_out + 2 * n_out, Real(0));
                 for (std::size_t i = 0; i < filter.length;) {
-                    const std::size_t run = elementwise::half_spectrum_run(filter, n_out, i);
+                    const std::size_t run = elementwise::unwrapped_run(filter, n_out, i);
                     op.run(row_in, filter, n_out, i, run, row_out);
                     i += run;
                 }
@@ -171,37 +189,21 @@ struct fftw {
             }
         }
 
-        // |z|: the plain formula everywhere (squares summed, and their range
-        // tracked, in one vectorized pass; Eigen's SIMD square root, which does
-        // not wait on errno), then the exact one where the squares overflow or
-        // underflow.
+        // |z|: the plain formula everywhere (the squares summed, and whether
+        // any overflowed or underflowed noted, in one vectorized pass; then
+        // the SIMD square root, correctly rounded), then the exact one where
+        // the squares overflow or underflow.
         void modulus(const complex_type* in, Real* out, std::size_t B, std::size_t n) const {
             const Real* z = reinterpret_cast<const Real*>(in);
             const std::size_t count = B * n;
-            // Per-lane extremes, so that the compiler keeps the loop in SIMD registers.
-            constexpr std::size_t lanes = 16;
-            Real lo[lanes], hi[lanes];
-            std::fill(lo, lo + lanes, std::numeric_limits<Real>::max());
-            std::fill(hi, hi + lanes, Real(0));
-            std::size_t i = 0;
-            for (; i + lanes <= count; i += lanes)
-                for (std::size_t l = 0; l < lanes; ++l) {
-                    const Real s = z[2 * (i + l)] * z[2 * (i + l)] + z[2 * (i + l) + 1] * z[2 * (i + l) + 1];
-                    out[i + l] = s;
-                    lo[l] = s < lo[l] ? s : lo[l];
-                    hi[l] = s > hi[l] ? s : hi[l];
-                }
-            for (; i < count; ++i) {
+            unsigned outside = 0;  // an OR, not a branch: the loop stays vectorized
+            for (std::size_t i = 0; i < count; ++i) {
                 const Real s = z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1];
                 out[i] = s;
-                lo[0] = s < lo[0] ? s : lo[0];
-                hi[0] = s > hi[0] ? s : hi[0];
+                outside |= static_cast<unsigned>(!elementwise::plain_magnitude_ok(s));
             }
-            Eigen::Map<Eigen::Array<Real, Eigen::Dynamic, 1>> r(out, static_cast<Eigen::Index>(count));
-            r = r.sqrt();
-            if (elementwise::plain_magnitude_ok(*std::min_element(lo, lo + lanes)) &&
-                elementwise::plain_magnitude_ok(*std::max_element(hi, hi + lanes)))
-                return;
+            exact_sqrt_in_place(out, count);
+            if (outside == 0) return;
             const elementwise::modulus<Real> op;
             for (std::size_t i = 0; i < count; ++i)
                 if (!elementwise::plain_magnitude_ok(z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1])) out[i] = op(z, i);
@@ -260,11 +262,12 @@ struct fftw {
         // Adjoint of irfft (real part of ifft): G_X = fft(g) / n for real g.
         // All n bins: filter_subsample_adjoint reads every one.
         void irfft_adjoint(const Real* g, complex_type* G_X, std::size_t B, std::size_t n) const {
-            rfft(g, G_X, B, n);
+            const auto& p = ctx_.r2c(n);
             const elementwise::hermitian_extend<Real> extend;
             const Real scale = Real(1) / static_cast<Real>(n);
             for (std::size_t b = 0; b < B; ++b) {
                 complex_type* row = G_X + b * n;
+                p.r2c(g + b * n, row);
                 for (std::size_t k = 0; k <= n / 2; ++k) row[k] *= scale;
                 for (std::size_t k = n / 2 + 1; k < n; ++k) extend(reinterpret_cast<Real*>(row), n, k);
             }
