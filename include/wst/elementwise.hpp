@@ -58,29 +58,26 @@ struct filter_window {
 // Only the filter's window contributes: run() adds `count` consecutive
 // window entries from i whose bins j = (start + i) mod n and o = j mod n_out
 // do not wrap (see unwrapped_run) into out (zeroed before; a loop the
-// compiler vectorizes), finish(factor, o) multiplies bin o by
-// factor = scale / k afterwards, where `scale` is a further power of two the
-// caller folds in (the 1/n of the inverse FFT that follows): products by
-// powers of two are exact, and commute bit for bit with the FFT's arithmetic
+// compiler vectorizes), each term times factor = scale / k, where `scale` is
+// a further power of two the caller folds in (the 1/n of the inverse FFT
+// that follows). Products by powers of two are exact: scaling every term is
+// scaling the sum, bit for bit, and commutes with the FFT's arithmetic
 // (barring underflow to subnormals). `in` and `out` are interleaved complex
 // arrays.
 template <class Real>
 struct filter_and_subsample {
     // `in` and `out` never overlap (restrict: so that the loop vectorizes).
-    WST_HOST_DEVICE void run(const Real* __restrict in, const filter_window<Real>& f, std::size_t n_out,
+    WST_HOST_DEVICE void run(const Real* __restrict in, const filter_window<Real>& f, std::size_t n_out, Real factor,
                              std::size_t i, std::size_t count, Real* __restrict out) const {
         const std::size_t j = (f.start + i) & (f.n - 1), o = j & (n_out - 1);
         const Real* __restrict v = f.values + i;
         const Real* __restrict x = in + 2 * j;
         Real* __restrict y = out + 2 * o;
         for (std::size_t t = 0; t < count; ++t) {
-            y[2 * t] += x[2 * t] * v[t];
-            y[2 * t + 1] += x[2 * t + 1] * v[t];
+            const Real w = v[t] * factor;
+            y[2 * t] += x[2 * t] * w;
+            y[2 * t + 1] += x[2 * t + 1] * w;
         }
-    }
-    WST_HOST_DEVICE void finish(Real factor, std::size_t o, Real* out) const {
-        out[2 * o] *= factor;
-        out[2 * o + 1] *= factor;
     }
 };
 
@@ -101,7 +98,7 @@ WST_HOST_DEVICE inline std::size_t mirrored_bins(const filter_window<Real>& f) {
 
 // filter_and_subsample for one output bin o, for a device thread per bin:
 // the sum over the periods m < k = n / n_out of the window entries at bins
-// o + m n_out, added in window order (as run() adds them), then times factor.
+// o + m n_out, each times factor, added in window order (as run() adds them).
 template <class Real>
 WST_HOST_DEVICE void filter_and_subsample_at(const Real* in, const filter_window<Real>& f, std::size_t n_out,
                                              Real factor, std::size_t o, Real* out) {
@@ -115,17 +112,17 @@ WST_HOST_DEVICE void filter_and_subsample_at(const Real* in, const filter_window
         const std::size_t i = (i0 + m * n_out) & (f.n - 1);
         if (i >= f.length) continue;
         const std::size_t j = (f.start + i) & (f.n - 1);
-        const Real v = f.values[i];
-        re += in[2 * j] * v;
-        im += in[2 * j + 1] * v;
+        const Real w = f.values[i] * factor;
+        re += in[2 * j] * w;
+        im += in[2 * j + 1] * w;
     }
-    out[2 * o] = factor == Real(1) ? re : re * factor;
-    out[2 * o + 1] = factor == Real(1) ? im : im * factor;
+    out[2 * o] = re;
+    out[2 * o + 1] = im;
 }
 
 // Adjoint of filter_and_subsample: bin j = (start + i) mod n of the input
 // receives factor * filter[j] times bin (j mod n_out) of the output's
-// cotangent (factor = scale / k as in finish), added to what grad_in already
+// cotangent (factor = scale / k as in run), added to what grad_in already
 // holds (bins outside the window receive 0).
 template <class Real>
 struct filter_and_subsample_adjoint {

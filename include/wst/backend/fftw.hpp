@@ -13,9 +13,11 @@
 #include "wst/parameters.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <complex>
 #include <cstddef>
-#include <limits>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -129,15 +131,20 @@ struct fftw {
         Real* real_buffer(std::size_t i) { return real_[i].data(); }
         complex_type* complex_buffer(std::size_t i) { return complex_[i].data(); }
 
-        // out (B x n_padded) = reflection padding of x (B x N).
+        // out (B x n_padded) = reflection padding of x (B x N), as
+        // elementwise::reflect_index maps it (pad_left and the right padding
+        // at most N - 1): x reversed, x, x reversed, three loops the compiler
+        // vectorizes.
         void pad(const Real* x, std::size_t B, std::size_t N, std::size_t pad_left, std::size_t n_padded,
                  Real* out) const {
-            for (std::size_t b = 0; b < B; ++b)
-                for (std::size_t t = 0; t < n_padded; ++t)
-                    out[b * n_padded + t] = x[b * N + static_cast<std::size_t>(elementwise::reflect_index(
-                                                              static_cast<std::ptrdiff_t>(t),
-                                                              static_cast<std::ptrdiff_t>(pad_left),
-                                                              static_cast<std::ptrdiff_t>(N)))];
+            const std::size_t pad_right = n_padded - pad_left - N;
+            for (std::size_t b = 0; b < B; ++b) {
+                const Real* row = x + b * N;
+                Real* o = out + b * n_padded;
+                for (std::size_t t = 0; t < pad_left; ++t) o[t] = row[pad_left - t];
+                std::copy(row, row + N, o + pad_left);
+                for (std::size_t t = 0; t < pad_right; ++t) o[pad_left + N + t] = row[N - 2 - t];
+            }
         }
 
         // Spectrum of each real row of length n, in rows of n bins: bins
@@ -148,10 +155,9 @@ struct fftw {
         void rfft(const Real* in, complex_type* out, std::size_t B, std::size_t n) const {
             const auto& p = ctx_.r2c(n);
             const std::size_t mirrored = ctx_.mirrored_bins(n);
-            const elementwise::hermitian_extend<Real> extend;
             for (std::size_t b = 0; b < B; ++b) {
                 p.r2c(in + b * n, out + b * n);
-                for (std::size_t k = n - mirrored; k < n; ++k) extend(reinterpret_cast<Real*>(out + b * n), n, k);
+                fill_mirrored(out + b * n, n, n - mirrored);
             }
         }
 
@@ -181,11 +187,9 @@ struct fftw {
                 std::fill(row_out, row_out + 2 * n_out, Real(0));
                 for (std::size_t i = 0; i < filter.length;) {
                     const std::size_t run = elementwise::unwrapped_run(filter, n_out, i);
-                    op.run(row_in, filter, n_out, i, run, row_out);
+                    op.run(row_in, filter, n_out, factor, i, run, row_out);
                     i += run;
                 }
-                if (factor != Real(1))
-                    for (std::size_t o = 0; o < n_out; ++o) op.finish(factor, o, row_out);
             }
         }
 
@@ -212,8 +216,7 @@ struct fftw {
         // dst[b * dst_stride + t] = in[b * n + start + t] for t < end - start.
         void unpad(const Real* in, std::size_t B, std::size_t n, std::size_t start, std::size_t end, Real* dst,
                    std::size_t dst_stride) const {
-            for (std::size_t b = 0; b < B; ++b)
-                for (std::size_t t = start; t < end; ++t) dst[b * dst_stride + (t - start)] = in[b * n + t];
+            for (std::size_t b = 0; b < B; ++b) std::copy(in + b * n + start, in + b * n + end, dst + b * dst_stride);
         }
 
         // dst[b * dst_stride] = sum of row b (Kymatio's average_global).
@@ -263,13 +266,12 @@ struct fftw {
         // All n bins: filter_subsample_adjoint reads every one.
         void irfft_adjoint(const Real* g, complex_type* G_X, std::size_t B, std::size_t n) const {
             const auto& p = ctx_.r2c(n);
-            const elementwise::hermitian_extend<Real> extend;
             const Real scale = Real(1) / static_cast<Real>(n);
             for (std::size_t b = 0; b < B; ++b) {
                 complex_type* row = G_X + b * n;
                 p.r2c(g + b * n, row);
                 for (std::size_t k = 0; k <= n / 2; ++k) row[k] *= scale;
-                for (std::size_t k = n / 2 + 1; k < n; ++k) extend(reinterpret_cast<Real*>(row), n, k);
+                fill_mirrored(row, n, n / 2 + 1);
             }
         }
 
@@ -339,6 +341,26 @@ struct fftw {
         }
 
     private:
+        // Bins k in [first, n) of a row of n bins from the bins below n/2:
+        // conj(row[n - k]) (first > n/2). A float bin is moved as one 64-bit
+        // word with the sign bit of its imaginary part flipped, a loop the
+        // compiler vectorizes, which it does not do for the walk backwards
+        // over (re, im) pairs; the values are those of std::conj.
+        static void fill_mirrored(complex_type* row, std::size_t n, std::size_t first) {
+            if constexpr (sizeof(complex_type) == sizeof(std::uint64_t) && std::endian::native == std::endian::little) {
+                constexpr std::uint64_t imaginary_sign = std::uint64_t{1} << 63;
+                auto* words = reinterpret_cast<unsigned char*>(row);
+                for (std::size_t k = first; k < n; ++k) {
+                    std::uint64_t w;
+                    std::memcpy(&w, words + 8 * (n - k), 8);
+                    w ^= imaginary_sign;
+                    std::memcpy(words + 8 * k, &w, 8);
+                }
+            } else {
+                for (std::size_t k = first; k < n; ++k) row[k] = std::conj(row[n - k]);
+            }
+        }
+
         // out[t] = scale Re(sum_k X[k] e^{+2 pi i k t / n}) per row. The real part
         // of a sum over all bins is the complex-to-real transform of the
         // Hermitian part H[k] = (X[k] + conj(X[n - k])) / 2, half the cost of
