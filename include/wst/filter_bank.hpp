@@ -55,13 +55,11 @@ inline const fftw::plan<double>& cached_r2c_plan(std::size_t N) {
 
 // sum_t |ifft(h_f)[t]| with ifft normalized by 1/N, the l1 norm in time of a
 // filter given in Fourier. For real h_f, ifft(h_f)[t] = conj(fft(h_f)[t]) / N
-// and |fft(h_f)| is even in t, so half a real-to-complex FFT gives it.
-inline double inverse_fft_l1_norm(std::span<const double> h_f) {
-    const std::size_t N = h_f.size();
-    fftw::aligned_buffer<double> in(N);
+// and |fft(h_f)| is even in t, so half a real-to-complex FFT gives it. h_f
+// (N values) is an aligned buffer (fftw_plan.hpp), which FFTW reads in place.
+inline double inverse_fft_l1_norm(const fftw::aligned_buffer<double>& h_f, std::size_t N) {
     fftw::aligned_buffer<std::complex<double>> out(N / 2 + 1);
-    std::copy(h_f.begin(), h_f.end(), in.data());
-    cached_r2c_plan(N).r2c(in.data(), out.data());
+    cached_r2c_plan(N).r2c(h_f.data(), out.data());
     // |X[t] / N| for t = 0 .. N/2 (squares in a loop the compiler vectorizes,
     // correctly rounded SIMD square roots); bins 0 and N/2 count once, the
     // others twice.
@@ -107,7 +105,7 @@ inline std::vector<double> morlet_1d(std::size_t N, double xi, double sigma) {
     constexpr double cutoff = 60.0;
     const double reach = std::sqrt(cutoff * two_sigma2) + 2.0 / n;
     const double inv_n = 1.0 / n;  // exact: N is a power of two
-    auto add_gaussian = [&](std::vector<double>& acc, double center) {
+    auto add_gaussian = [&](double* acc, double center) {
         const long long total = periods * static_cast<long long>(N);
         const long long lo = std::clamp<long long>(static_cast<long long>(std::floor((center - reach) * n)) - first_m - 1, 0, total);
         const long long hi = std::clamp<long long>(static_cast<long long>(std::ceil((center + reach) * n)) - first_m + 2, lo, total);
@@ -126,16 +124,19 @@ inline std::vector<double> morlet_1d(std::size_t N, double xi, double sigma) {
     // neither kappa nor the l1 normalization sees (up to rounding). Where the
     // Gabor term is 0 at frequency 0 (xi > 11 sigma), kappa is 0 and the
     // low-pass term drops out exactly.
-    std::vector<double> filter(N, 0.0);
-    add_gaussian(filter, xi);
-    if (xi != 0.0 && filter[0] != 0.0) {
+    fftw::aligned_buffer<double> unnormalized(N);
+    double* h = unnormalized.data();
+    std::fill(h, h + N, 0.0);
+    add_gaussian(h, xi);
+    if (xi != 0.0 && h[0] != 0.0) {
         std::vector<double> low(N, 0.0);
-        add_gaussian(low, 0.0);
-        const double kappa = filter[0] / low[0];
-        for (std::size_t k = 0; k < N; ++k) filter[k] -= kappa * low[k];
+        add_gaussian(low.data(), 0.0);
+        const double kappa = h[0] / low[0];
+        for (std::size_t k = 0; k < N; ++k) h[k] -= kappa * low[k];
     }
-    const double factor = 1.0 / detail::inverse_fft_l1_norm(filter);  // Kymatio's get_normalizing_factor
-    for (double& v : filter) v *= factor;
+    const double factor = 1.0 / detail::inverse_fft_l1_norm(unnormalized, N);  // Kymatio's get_normalizing_factor
+    std::vector<double> filter(N);
+    for (std::size_t k = 0; k < N; ++k) filter[k] = h[k] * factor;
     return filter;
 }
 
