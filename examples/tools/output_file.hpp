@@ -65,7 +65,12 @@ public:
         // regular files are overwritten.
         if (fs::exists(target, ec) && !fs::is_regular_file(target, ec))
             throw std::runtime_error(target.string() + " exists and is not a regular file; refusing to replace it");
-        const auto [fd, pattern] = create_temporary(dir, "." + target.filename().string() + ".tmp-");
+        // Appended piece by piece: "." + name + ".tmp-" trips GCC 12's
+        // -Wrestrict false alarm (GCC bug 105651).
+        std::string stem = ".";
+        stem += target.filename().string();
+        stem += ".tmp-";
+        const auto [fd, pattern] = create_temporary(dir, stem);
         pending_.push_back({target, pattern});
         // mkstemp creates the file private (0600); give it the usual umask-based mode.
         const mode_t mask = ::umask(0);
