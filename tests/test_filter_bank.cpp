@@ -103,3 +103,40 @@ TEST_CASE("compact keeps the shortest circular window above the floor", "[filter
     check({1, 0.01, 0.01, 1, 0.01, 1, 0.01, 0.01}, 3, 6);  // gaps 1..2 and 6..7 tie: the first is dropped
     check({-3, 0, 0, 0.5, 0, 0, 0, 0}, 0, 4);           // magnitudes, not signed values
 }
+
+// The l1 norm that normalizes each filter, taken on a coarse grid for narrow
+// filters (filter_bank.hpp, l1_norm_in_time), against the norm over every one
+// of the N samples (Kymatio's definition), for the wavelets and low-pass of
+// two banks of 2^14 bins; and the folding it rests on: the norm of the filter
+// folded onto M bins is the sum of every (N/M)-th sample of |h| (from FFTW's
+// complex transform of the whole filter), times N/M.
+TEST_CASE("the l1 norm on a folded grid equals the norm over all samples", "[filter_bank]") {
+    const std::size_t N = std::size_t{1} << 14;
+    std::size_t folded_cases = 0;
+    for (int Q : {1, 8}) {
+        const auto bank = wst::scattering_filter_factory(N, 10, Q, 1, 1 << 10);
+        std::vector<const std::vector<double>*> filters{&bank.phi.levels[0]};
+        for (const auto& f : bank.psi1) filters.push_back(&f.levels[0]);
+        for (const auto& f : bank.psi2) filters.push_back(&f.levels[0]);
+        for (const auto* h : filters) {
+            wst::fftw::aligned_buffer<double> h_f(N);
+            std::copy(h->begin(), h->end(), h_f.data());
+            const double full = wst::detail::inverse_fft_l1_norm(h_f, N);
+            CHECK(std::abs(wst::detail::l1_norm_in_time(h_f, N) - full) <= 1e-13 * full);
+
+            const auto w = wst::detail::window_above(*h, 0.0);
+            std::size_t M = 1;
+            while (M < w.length) M *= 2;
+            if (4 * M > N) continue;
+            ++folded_cases;
+            wst::fftw::aligned_buffer<std::complex<double>> spectrum(N), samples(N);
+            for (std::size_t k = 0; k < N; ++k) spectrum.data()[k] = (*h)[k];
+            wst::fftw::plan<double>(wst::fftw::transform::complex_backward, N).c2c(spectrum.data(), samples.data());
+            double every_nth = 0;
+            for (std::size_t t = 0; t < N; t += N / M) every_nth += std::abs(samples.data()[t]) / static_cast<double>(N);
+            every_nth *= static_cast<double>(N / M);
+            CHECK(std::abs(wst::detail::folded_l1_norm(h_f, N, w, M) - every_nth) <= 1e-13 * every_nth);
+        }
+    }
+    CHECK(folded_cases > 20);  // most of the narrow wavelets fit a coarse grid
+}
