@@ -10,14 +10,19 @@
 
 #include <wst/wst.hpp>
 
+#include <algorithm>
 #include <iostream>
+#include <thread>
 
 int main(int argc, char** argv) try {
     const std::string out = argc > 1 ? argv[1] : "harmonic_reconstruction";
 
     const std::vector<float> harmonic = tools::harmonic_signal(8192);
     const Eigen::ArrayXf x = Eigen::Map<const Eigen::ArrayXf>(harmonic.data(), 8192);
-    const wst::Scattering1D<wst::backend::fftw, float> S({.J = 6, .shape = 8192, .Q = 16});
+    // Every core of the machine: the results are the same bits for any
+    // number of threads, only sooner.
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const wst::Scattering1D<wst::backend::fftw, float> S({.J = 6, .shape = 8192, .Q = 16}, {.threads = cores});
 
     wst::reconstruction_options options;  // bold driver, lr 100, 1.1 / 0.55, loss norm
     options.max_iterations = 200;
