@@ -144,13 +144,14 @@ inline double folded_l1_norm(const fftw::aligned_buffer<double>& h_f, std::size_
 // M >= L already sums it to rounding; a Morlet's low-pass term (kappa > 0)
 // adds harmonics of xi beyond the window, which decay geometrically. So the
 // rule is taken on M >= L and 2M samples, and the finer one is returned when
-// the two agree to 1e-13; else, and whenever 2M would not be below N/2 (no
-// saving), the norm is computed on all N samples.
+// the two agree to 1e-13; else, whenever 2M would not be below N/2 (no
+// saving), and when 2M does not divide N, the norm is computed on all N
+// samples.
 inline double l1_norm_in_time(const fftw::aligned_buffer<double>& h_f, std::size_t N) {
     const circular_window w = window_above({h_f.data(), N}, 0.0);
     std::size_t M = 1;
     while (M < w.length) M *= 2;
-    if (4 * M <= N) {
+    if (4 * M <= N && N % (2 * M) == 0) {  // (a power of two N: the transform's)
         const double coarse = folded_l1_norm(h_f, N, w, M), fine = folded_l1_norm(h_f, N, w, 2 * M);
         if (std::abs(coarse - fine) <= 1e-13 * fine) return fine;
     }
@@ -184,7 +185,6 @@ inline std::vector<double> morlet_1d(std::size_t N, double xi, double sigma) {
     // Kymatio's sum over periods.
     constexpr double cutoff = 60.0;
     const double reach = std::sqrt(cutoff * two_sigma2) + 2.0 / n;
-    const double inv_n = 1.0 / n;  // exact: N is a power of two
     auto add_gaussian = [&](double* acc, double center) {
         const long long total = periods * static_cast<long long>(N);
         const long long lo = std::clamp<long long>(static_cast<long long>(std::floor((center - reach) * n)) - first_m - 1, 0, total);
@@ -193,7 +193,7 @@ inline std::vector<double> morlet_1d(std::size_t N, double xi, double sigma) {
             const auto k = static_cast<std::size_t>(m % static_cast<long long>(N));
             const long long run = std::min<long long>(hi - m, static_cast<long long>(N - k));
             for (long long t = 0; t < run; ++t) {
-                const double d = static_cast<double>(m + t + first_m) * inv_n - center;
+                const double d = static_cast<double>(m + t + first_m) / n - center;
                 const double a = (d * d) / two_sigma2;
                 if (a <= cutoff) acc[k + static_cast<std::size_t>(t)] += std::exp(-a);
             }
