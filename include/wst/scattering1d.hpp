@@ -571,7 +571,9 @@ private:
     void run(const Real* x, std::size_t B, const std::vector<core::channel_destination<Real>>& dest) const {
         const auto N = static_cast<std::size_t>(geometry_.N);
         const std::size_t group = exec_.signals_per_walk > 0 ? exec_.signals_per_walk : Backend::signals_per_walk;
-        if (group > 1 && B > 1) {  // groups of signals through each primitive, groups on threads
+        // Whole signals on threads, in groups that go through each primitive
+        // together (a group of one: the signal alone).
+        if ((group > 1 && B > 1) || threads_over_batch(B)) {
             const std::size_t groups = (B + group - 1) / group;
             parallel_for(groups, [&](std::size_t, std::size_t g) {
                 const std::size_t first = g * group, rows = std::min(group, B - first);
@@ -579,17 +581,6 @@ private:
                 core::tree<workspace_type, Real> t(*w, geometry_, bank_, params_.max_order, rows);
                 const auto out = shifted(dest, first);
                 t.forward_root(x + first * N, out);
-                for (std::size_t n1 = 0; n1 < t.subtrees(); ++n1) t.forward_subtree(n1, t.spectrum(), out);
-                (*w).synchronize();
-            });
-            return;
-        }
-        if (threads_over_batch(B)) {
-            parallel_for(B, [&](std::size_t, std::size_t b) {
-                lease w(*this);
-                core::tree<workspace_type, Real> t(*w, geometry_, bank_, params_.max_order, 1);
-                const auto out = shifted(dest, b);
-                t.forward_root(x + b * N, out);
                 for (std::size_t n1 = 0; n1 < t.subtrees(); ++n1) t.forward_subtree(n1, t.spectrum(), out);
                 (*w).synchronize();
             });
