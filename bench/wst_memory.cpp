@@ -92,7 +92,8 @@ std::vector<Real> tape_gradient(const wst::Scattering1D<fftw, Real>& S, const ff
     auto wavelet_adjoint = [&](node& a, std::size_t n, cplx* grad_parent) {
         average_adjoint(a.channel, a.len, a.level, a.grad_u_hat.data());
         w.rfft_adjoint(a.grad_u_hat.data(), grad, 1, a.len);
-        w.modulus_adjoint(a.z.data(), grad, product, 1, a.len);
+        w.modulus(a.z.data(), u, 1, a.len);  // |z| again, in the forward sweep's scratch
+        w.modulus_adjoint(a.z.data(), u, grad, product, 1, a.len);
         w.inverse_dft_adjoint(product, grad_hat, 1, a.len);
         w.filter_subsample_adjoint(grad_hat, a.psi, 1, n, a.periods, grad_parent, Real(1) / static_cast<Real>(a.len));
     };

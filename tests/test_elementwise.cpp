@@ -129,3 +129,32 @@ TEST_CASE("rfft fills every bin the filters read", "[elementwise]") {
     for (const auto& l : phi) check(l);
     CHECK(windows_with_mirrored_bins > 0);  // the case the test is about occurs
 }
+
+// The float rfft moves each mirrored bin as one 64-bit word with a sign bit
+// flipped: the same bits as the per-bin hermitian_extend the GPU runs.
+TEST_CASE("rfft's mirrored float bins equal hermitian_extend's", "[elementwise]") {
+    const std::size_t N = 256;
+    const auto bank = wst::scattering_filter_factory(N, 4, 1, 1, 16);
+    std::vector<std::vector<wst::compact_level>> psi1;
+    for (const auto& f : bank.psi1) {
+        psi1.emplace_back();
+        for (const auto& l : f.levels) psi1.back().push_back(wst::compact(l));
+    }
+    wst::backend::fftw::context<float> ctx(psi1, {}, {wst::compact(bank.phi.levels[0])}, N);
+    wst::backend::fftw::workspace<float> w(ctx, 1);
+    const std::size_t mirrored = ctx.mirrored_bins(N);
+    REQUIRE(mirrored > 0);
+    std::vector<float> x(N);
+    const auto values = random_values(N, 5);
+    std::copy(values.begin(), values.end(), x.begin());
+    std::complex<float>* spectrum = w.complex_buffer(0);
+    w.rfft(x.data(), spectrum, 1, N);
+    std::vector<float> extended(reinterpret_cast<const float*>(spectrum), reinterpret_cast<const float*>(spectrum) + 2 * N);
+    const wst::elementwise::hermitian_extend<float> extend;
+    for (std::size_t k = N - mirrored; k < N; ++k) extend(extended.data(), N, k);
+    for (std::size_t k = N - mirrored; k < N; ++k) {
+        CHECK(extended[2 * k] == spectrum[k].real());
+        CHECK(std::signbit(extended[2 * k + 1]) == std::signbit(spectrum[k].imag()));
+        CHECK(extended[2 * k + 1] == spectrum[k].imag());
+    }
+}

@@ -172,9 +172,8 @@ public:
         }
         std::size_t channel = first_second_order_channel_[n1];
         for_second_order(n1, [&](std::size_t n2, int k2) {
-            // Without values, only z2 is needed on the way back.
-            const std::size_t len2 = with_values || !local_ ? second_order(n2, k1, len1, k2) : len1 >> k2;
-            if (!with_values && local_) wavelet(c(u1_hat), ctx().psi2(n2, k1), len1, k2, c(z2));
+            // z2 and |z2| = U2 are both needed on the way back.
+            const std::size_t len2 = second_order(n2, k1, len1, k2);
             if (local_) {
                 if (with_values) w_.rfft(r(u2), c(u2_hat), B_, len2);
                 w_.zero(c(grad_u2_hat), B_ * len2);
@@ -183,14 +182,14 @@ public:
             } else {
                 emit_backward(channel++, {r(u2), len2, k1 + k2}, with_values, cotangent, r(grad_u2));
             }
-            w_.modulus_adjoint(c(z2), r(grad_u2), c(product), B_, len2);
+            w_.modulus_adjoint(c(z2), r(u2), r(grad_u2), c(product), B_, len2);
             wavelet_adjoint(c(product), ctx().psi2(n2, k1), len1, k2, c(z2), c(grad_u1_hat));
         });
         if (has_u1_hat) {
             w_.rfft_adjoint(c(grad_u1_hat), r(tmp), B_, len1);
             w_.add(r(tmp), r(grad_u1), B_ * len1);
         }
-        w_.modulus_adjoint(c(z1), r(grad_u1), c(product), B_, len1);
+        w_.modulus_adjoint(c(z1), r(u1), r(grad_u1), c(product), B_, len1);
         wavelet_adjoint(c(product), ctx().psi1(n1, 0), N_padded_, k1, c(z1), grad_u0);
     }
 

@@ -254,6 +254,17 @@ struct loss_term {
     }
 };
 
+// The Hermitian part of a spectrum X of n bins at bin k <= n/2, times scale:
+// h[k] = scale (X[k] + conj(X[n - k])) / 2. Its complex-to-real transform is
+// scale times the real part of the inverse DFT of X (the imaginary parts of
+// the other half cancel), at half the cost of a complex transform.
+template <class Real>
+WST_HOST_DEVICE void hermitian_part_at(const Real* X, std::size_t n, std::size_t k, Real scale, Real* h) {
+    const std::size_t m = (n - k) & (n - 1);
+    h[2 * k] = (X[2 * k] + X[2 * m]) * (Real(0.5) * scale);
+    h[2 * k + 1] = (X[2 * k + 1] - X[2 * m + 1]) * (Real(0.5) * scale);
+}
+
 // The spectrum of a real signal is Hermitian: X[n - k] = conj(X[k]). Fills
 // bin k (n/2 < k < n) of a spectrum from the half that a real-to-complex FFT
 // returns.

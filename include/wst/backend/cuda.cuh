@@ -153,10 +153,9 @@ __global__ void modulus(const Real* z, std::size_t count, Real* out) {
 }
 
 template <class Real>
-__global__ void modulus_adjoint(const Real* z, const Real* g, std::size_t count, Real* grad_z) {
-    const elementwise::modulus<Real> magnitude;
+__global__ void modulus_adjoint(const Real* z, const Real* abs_z, const Real* g, std::size_t count, Real* grad_z) {
     const elementwise::modulus_adjoint<Real> op;
-    WST_CUDA_FOR(i, count) op(z, g, magnitude(z, i), i, grad_z);
+    WST_CUDA_FOR(i, count) op(z, g, abs_z[i], i, grad_z);
 }
 
 template <class Real>
@@ -165,16 +164,14 @@ __global__ void modulus_tangent(const Real* z, const Real* dz, std::size_t count
     WST_CUDA_FOR(i, count) du[i] = op(z, dz, i);
 }
 
-// h[k] = scale (X[k] + conj(X[n - k])) / 2 for k <= n/2: the Hermitian part
-// whose complex-to-real transform is the real part of the inverse DFT.
+// Rows of n / 2 + 1 bins h: the Hermitian part of each row of X, times scale
+// (elementwise::hermitian_part_at).
 template <class Real>
 __global__ void hermitian_part(const Real* X, std::size_t B, std::size_t n, Real scale, Real* h) {
     const std::size_t half = n / 2 + 1;
     WST_CUDA_FOR(e, B * half) {
-        const std::size_t b = e / half, k = e % half, m = (n - k) & (n - 1);
-        const Real* x = X + 2 * b * n;
-        h[2 * (b * half + k)] = (x[2 * k] + x[2 * m]) * (Real(0.5) * scale);
-        h[2 * (b * half + k) + 1] = (x[2 * k + 1] - x[2 * m + 1]) * (Real(0.5) * scale);
+        const std::size_t b = e / half, k = e % half;
+        elementwise::hermitian_part_at(X + 2 * b * n, n, k, scale, h + 2 * b * half);
     }
 }
 
@@ -458,8 +455,9 @@ struct cuda {
                    n / k, scale / static_cast<Real>(k), as_real(G_in));
         }
 
-        void modulus_adjoint(const complex_type* z, const Real* g, complex_type* G_z, std::size_t B, std::size_t n) const {
-            launch(B * n, wst::cuda::kernels::modulus_adjoint<Real>, as_real(z), g, B * n, as_real(G_z));
+        void modulus_adjoint(const complex_type* z, const Real* abs_z, const Real* g, complex_type* G_z, std::size_t B,
+                             std::size_t n) const {
+            launch(B * n, wst::cuda::kernels::modulus_adjoint<Real>, as_real(z), abs_z, g, B * n, as_real(G_z));
         }
 
         void unpad_adjoint(const Real* g, std::size_t g_stride, std::size_t B, std::size_t start, std::size_t end,

@@ -293,14 +293,12 @@ struct fftw {
             }
         }
 
-        // G_z = g z / |z| (0 where z = 0), |z| computed as in modulus().
-        void modulus_adjoint(const complex_type* z, const Real* g, complex_type* G_z, std::size_t B,
+        // G_z = g z / |z| (0 where z = 0), given |z| as modulus() computed it.
+        void modulus_adjoint(const complex_type* z, const Real* abs_z, const Real* g, complex_type* G_z, std::size_t B,
                              std::size_t n) const {
-            Real* r = reinterpret_cast<Real*>(scratch_.data());
-            modulus(z, r, B, n);
             const elementwise::modulus_adjoint<Real> op;
             for (std::size_t i = 0; i < B * n; ++i)
-                op(reinterpret_cast<const Real*>(z), g, r[i], i, reinterpret_cast<Real*>(G_z));
+                op(reinterpret_cast<const Real*>(z), g, abs_z[i], i, reinterpret_cast<Real*>(G_z));
         }
 
         // Adjoint of unpad: the cotangent in [start, end) of each row, 0 elsewhere.
@@ -345,7 +343,8 @@ struct fftw {
         // conj(row[n - k]) (first > n/2). A float bin is moved as one 64-bit
         // word with the sign bit of its imaginary part flipped, a loop the
         // compiler vectorizes, which it does not do for the walk backwards
-        // over (re, im) pairs; the values are those of std::conj.
+        // over (re, im) pairs; the values are elementwise::hermitian_extend's
+        // (tested bit for bit).
         static void fill_mirrored(complex_type* row, std::size_t n, std::size_t first) {
             if constexpr (sizeof(complex_type) == sizeof(std::uint64_t) && std::endian::native == std::endian::little) {
                 constexpr std::uint64_t imaginary_sign = std::uint64_t{1} << 63;
@@ -357,7 +356,8 @@ struct fftw {
                     std::memcpy(words + 8 * k, &w, 8);
                 }
             } else {
-                for (std::size_t k = first; k < n; ++k) row[k] = std::conj(row[n - k]);
+                const elementwise::hermitian_extend<Real> extend;
+                for (std::size_t k = first; k < n; ++k) extend(reinterpret_cast<Real*>(row), n, k);
             }
         }
 
@@ -373,7 +373,8 @@ struct fftw {
                     out[b] = x[0].real() * scale;
                     continue;
                 }
-                for (std::size_t k = 0; k <= n / 2; ++k) h[k] = (x[k] + std::conj(x[(n - k) & (n - 1)])) * (Real(0.5) * scale);
+                for (std::size_t k = 0; k <= n / 2; ++k)
+                    elementwise::hermitian_part_at(reinterpret_cast<const Real*>(x), n, k, scale, reinterpret_cast<Real*>(h));
                 ctx_.c2r(n).c2r(h, out + b * n);
             }
         }
