@@ -8,4 +8,5 @@
 #include "wst/parameters.hpp"
 #include "wst/scattering1d.hpp"
 #include "wst/optimize.hpp"
+#include "wst/phase_gradient.hpp"
 #include "wst/reconstruct.hpp"
