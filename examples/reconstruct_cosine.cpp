@@ -22,7 +22,9 @@ int main(int argc, char** argv) try {
     options.momentum = 0.9;
     options.learning_rate = 500;
     options.loss = wst::loss::mse;
+    options.init = wst::initialization::noise;
     options.max_iterations = 100;
+    options.max_evaluations = 0;
     options.on_iteration = [](const wst::reconstruction_progress& p) {
         if (p.iteration % 10 == 0)
             std::cout << "iteration " << p.iteration << "  mse " << p.loss << "  relative error " << p.relative_error << '\n';

@@ -10,6 +10,8 @@
 //   lbfgs        limited-memory BFGS (two-loop recursion, Nocedal & Wright
 //                Alg. 7.4) with a strong-Wolfe line search (Alg. 3.5/3.6,
 //                cubic interpolation in the zoom).
+// and wst::lockstep, which runs several minimizations on threads with their
+// evaluations gathered into batches.
 #pragma once
 
 #include <Eigen/Core>
@@ -17,9 +19,15 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <condition_variable>
+#include <cstdint>
 #include <deque>
+#include <exception>
+#include <functional>
 #include <limits>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -246,5 +254,98 @@ minimization minimize(Function&& f, Eigen::VectorXd x, const optimizer_options& 
     result.stop_reason = stop;
     return result;
 }
+
+// Several minimizations whose evaluations are cheaper together (one batched
+// transform for all of them): run(solve) calls solve(i, f) for each problem
+// i on a thread of its own, with an f that waits until every problem still
+// running has asked for an evaluation; then `batch` computes all of them in
+// one call, always on run()'s own thread (its work buffers stay in one
+// core's caches). batch(problems, points) receives the problems that asked,
+// in increasing order, and their points, and returns their evaluations in
+// that order. If it throws, every waiting f throws the same exception, and
+// run() rethrows the first problem's error once all have ended.
+class lockstep {
+public:
+    using batch_function = std::function<std::vector<evaluation>(const std::vector<std::size_t>& problems,
+                                                                 const std::vector<const Eigen::VectorXd*>& points)>;
+    using evaluate_function = std::function<evaluation(const Eigen::VectorXd&)>;
+
+    lockstep(std::size_t problems, batch_function batch)
+        : batch_(std::move(batch)), points_(problems, nullptr), answers_(problems), running_(problems) {}
+
+    template <class Solve>
+    void run(Solve&& solve) {
+        const std::size_t problems = points_.size();
+        std::vector<std::exception_ptr> errors(problems);
+        std::vector<std::thread> threads;
+        for (std::size_t i = 0; i < problems; ++i)
+            threads.emplace_back([&, i] {
+                try {
+                    solve(i, evaluate_function([this, i](const Eigen::VectorXd& x) { return evaluate(i, x); }));
+                } catch (...) {
+                    errors[i] = std::current_exception();
+                }
+                leave();
+            });
+        drive();
+        for (auto& t : threads) t.join();
+        for (const auto& e : errors)
+            if (e) std::rethrow_exception(e);
+    }
+
+private:
+    evaluation evaluate(std::size_t i, const Eigen::VectorXd& x) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (error_) std::rethrow_exception(error_);
+        points_[i] = &x;
+        ++waiting_;
+        const std::uint64_t round = round_;
+        if (waiting_ == running_) asked_.notify_one();
+        answered_.wait(lock, [&] { return round_ != round; });
+        if (error_) std::rethrow_exception(error_);
+        return std::move(answers_[i]);
+    }
+
+    void leave() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        --running_;
+        asked_.notify_one();
+    }
+
+    // Computes each round once every running problem has asked, until none runs.
+    void drive() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        while (true) {
+            asked_.wait(lock, [&] { return running_ == 0 || (waiting_ > 0 && waiting_ == running_); });
+            if (running_ == 0) return;
+            std::vector<std::size_t> problems;
+            std::vector<const Eigen::VectorXd*> points;
+            for (std::size_t i = 0; i < points_.size(); ++i)
+                if (points_[i] != nullptr) {
+                    problems.push_back(i);
+                    points.push_back(points_[i]);
+                }
+            try {
+                std::vector<evaluation> answers = batch_(problems, points);
+                for (std::size_t k = 0; k < problems.size(); ++k) answers_[problems[k]] = std::move(answers.at(k));
+            } catch (...) {
+                error_ = std::current_exception();
+            }
+            std::fill(points_.begin(), points_.end(), nullptr);
+            waiting_ = 0;
+            ++round_;
+            answered_.notify_all();
+        }
+    }
+
+    batch_function batch_;
+    std::mutex mutex_;
+    std::condition_variable asked_, answered_;
+    std::vector<const Eigen::VectorXd*> points_;
+    std::vector<evaluation> answers_;
+    std::size_t running_, waiting_ = 0;
+    std::uint64_t round_ = 0;
+    std::exception_ptr error_;
+};
 
 }  // namespace wst

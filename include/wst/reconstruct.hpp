@@ -1,35 +1,52 @@
-// Reconstruction from scattering coefficients: gradient descent from noise to
-// a signal whose scattering matches a target's, on any backend, with the
-// fused loss-and-gradient of Scattering1D and the optimizers of optimize.hpp.
-// A batch is B independent problems, one signal at a time.
+// Reconstruction from scattering coefficients: a descent to a signal whose
+// scattering matches a target's, on any backend, with the fused
+// loss-and-gradient of Scattering1D and the optimizers of optimize.hpp.
+//
+// The default starts from the phase-gradient signal of the target's
+// first-order coefficients (phase_gradient.hpp) and runs L-BFGS on
+// ||S(y) - S*|| for 200 gradient evaluations. From Gaussian noise instead,
+// L-BFGS settles in local minima where a tone sits at a wrong frequency
+// between two wavelets, and bands no wavelet covers keep the noise's energy.
+//
+// A batch is B independent problems solved together: each runs its
+// optimizer on a thread of its own, and their evaluations are gathered into
+// one batched loss-and-gradient call (wst::lockstep), so that the
+// transform's threads (or a GPU) see B signals at once.
 #pragma once
 
 #include "wst/backend/fftw_plan.hpp"
 #include "wst/error.hpp"
 #include "wst/optimize.hpp"
+#include "wst/phase_gradient.hpp"
 #include "wst/scattering1d.hpp"
 
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <mutex>
 #include <random>
 #include <string>
 #include <vector>
 
 namespace wst {
 
-// How the search starts: Gaussian noise scaled so that its first-order
-// scattering has the target's energy; that noise filtered to follow the
-// target's first-order (spectral) envelope; or a signal given by the caller.
-enum class initialization { noise, envelope, given };
+// How the search starts: the phase-gradient signal of the target's
+// first-order coefficients (phase_gradient.hpp); Gaussian noise scaled so
+// that its first-order scattering has the target's energy; that noise
+// filtered to follow the target's first-order (spectral) envelope; or a
+// signal given by the caller. Every start but a given one counts as one
+// gradient evaluation of the budget (it costs about one transform).
+enum class initialization { phase_gradient, noise, envelope, given };
 
 // One line of the history, reported after every iteration.
 struct reconstruction_progress {
+    std::size_t signal = 0;                           // which problem of the batch
     int iteration = 0;
-    int evaluations = 0;                              // gradient evaluations so far
+    int evaluations = 0;                              // gradient evaluations so far, the start's included
     double loss = 0;                                  // loss of the current point
     double relative_error = 0;                        // ||S(y) - S*|| / ||S*||
     std::array<double, 3> relative_error_by_order{};  // per order m (NaN past max_order)
@@ -37,17 +54,27 @@ struct reconstruction_progress {
     double elapsed_seconds = 0;
 };
 
+// The defaults are the method that converges: L-BFGS (step 1) from the
+// phase-gradient start, 200 gradient evaluations. The bold driver of the
+// seed example is optimizer::bold_driver, learning_rate 100, init noise.
 struct reconstruction_options : optimizer_options {
+    reconstruction_options() {
+        optimizer = wst::optimizer::lbfgs;
+        learning_rate = 1;
+        max_evaluations = 200;
+    }
     wst::loss loss = wst::loss::norm;
     order_weights weights = {1, 1, 1};
-    wst::initialization init = wst::initialization::noise;
+    wst::initialization init = wst::initialization::phase_gradient;
     unsigned seed = 0;
     // Stopping, whichever comes first (a non-positive value disables a rule;
     // max_evaluations is in optimizer_options).
-    int max_iterations = 200;
+    int max_iterations = 0;
     double target_error = 0;
     double max_seconds = 0;
-    // Called after every iteration; returning false stops.
+    // Called after every iteration of every problem (from the
+    // reconstruction's threads, one call at a time); returning false stops
+    // that problem.
     std::function<bool(const reconstruction_progress&)> on_iteration;
 };
 
@@ -61,13 +88,14 @@ struct reconstruction_result {
 
 namespace detail {
 
-// ||S*_m||^2 per order m of one target signal.
+// ||S*_m||^2 per order m of target signal b.
 template <class Backend, class Real>
-std::array<double, 3> norms_by_order(const Scattering1D<Backend, Real>& S, const scattering_array<Real>& target) {
+std::array<double, 3> norms_by_order(const Scattering1D<Backend, Real>& S, const scattering_array<Real>& target,
+                                     std::size_t b) {
     std::array<double, 3> n{0, 0, 0};
     const auto orders = S.meta().order;
     for (std::size_t c = 0; c < target.channels(); ++c)
-        n[static_cast<std::size_t>(orders[c])] += target.channel(0, c).square().template cast<double>().sum();
+        n[static_cast<std::size_t>(orders[c])] += target.channel(b, c).square().template cast<double>().sum();
     return n;
 }
 
@@ -84,10 +112,11 @@ inline void relative_errors(reconstruction_progress& p, const std::array<double,
     p.relative_error = std::sqrt(err / std::max(norm, 1e-300));
 }
 
-// Starting point for one target signal (see initialization).
+// Starting point for target signal b (see initialization; not `given`).
 template <class Backend, class Real>
-Eigen::VectorXd initial_point(const Scattering1D<Backend, Real>& S, const scattering_array<Real>& target,
+Eigen::VectorXd initial_point(const Scattering1D<Backend, Real>& S, const scattering_array<Real>& target, std::size_t b,
                               const reconstruction_options& o, unsigned seed) {
+    if (o.init == initialization::phase_gradient) return phase_gradient::signal(S, target, b, seed);
     const auto N = static_cast<std::size_t>(S.shape());
     std::mt19937_64 gen(seed);
     std::normal_distribution<double> normal;
@@ -113,7 +142,7 @@ Eigen::VectorXd initial_point(const Scattering1D<Backend, Real>& S, const scatte
             double num = 0, den = 1e-30;
             for (std::size_t n1 = 0; n1 < first; ++n1) {
                 const double w = bank.psi1[n1].levels[0][bin] * bank.psi1[n1].levels[0][bin];
-                num += w * target.channel(0, 1 + n1).mean() / std::max<double>(Sn.channel(0, 1 + n1).mean(), 1e-30);
+                num += w * target.channel(b, 1 + n1).mean() / std::max<double>(Sn.channel(0, 1 + n1).mean(), 1e-30);
                 den += w;
             }
             spectrum.data()[k] *= num / den / static_cast<double>(N);
@@ -123,19 +152,24 @@ Eigen::VectorXd initial_point(const Scattering1D<Backend, Real>& S, const scatte
     }
     // Scattering is 1-homogeneous: scale so that the first-order coefficients
     // carry the target's energy.
-    auto first_order_norm = [&](const scattering_array<Real>& a) {
+    auto first_order_norm = [&](const scattering_array<Real>& a, std::size_t row) {
         double e = 0;
-        for (std::size_t c = 1; c <= first; ++c) e += a.channel(0, c).square().template cast<double>().sum();
+        for (std::size_t c = 1; c <= first; ++c) e += a.channel(row, c).square().template cast<double>().sum();
         return std::sqrt(e);
     };
-    return y * (first_order_norm(target) / std::max(first_order_norm(transform(y)), 1e-300));
+    return y * (first_order_norm(target, b) / std::max(first_order_norm(transform(y), 0), 1e-300));
 }
+
+// Problems solved together at most (one thread each, mostly waiting).
+inline constexpr std::size_t lockstep_problems = 256;
 
 }  // namespace detail
 
 // Reconstructs, for each signal b of the target's batch, a signal whose
 // scattering matches target(b) (an array output of S). `initial` is used
 // with initialization::given (one row per signal, or one row for all).
+// The problems of a batch are solved together (see wst::lockstep); each
+// result is the one that signal gets alone, bit for bit.
 template <class Backend, class Real>
 std::vector<reconstruction_result<Real>> reconstruct(const Scattering1D<Backend, Real>& S,
                                                      const scattering_array<Real>& target,
@@ -151,46 +185,87 @@ std::vector<reconstruction_result<Real>> reconstruct(const Scattering1D<Backend,
         detail::reject("max_seconds", o.max_seconds, "the time limit must be finite (0: no limit)");
     if (o.max_iterations <= 0 && o.max_evaluations <= 0 && o.target_error <= 0 && o.max_seconds <= 0)
         detail::reject("max_iterations", o.max_iterations, "give at least one stopping rule");
+    if (target.batch() == 0 || target.channels() != S.output_size() || target.length() != S.output_length())
+        detail::reject("target", "an array of shape (" + std::to_string(target.batch()) + ", " +
+                                     std::to_string(target.channels()) + ", " + std::to_string(target.length()) + ")",
+                       "the shape of S's output for one or more signals, (B, " + std::to_string(S.output_size()) +
+                           ", " + std::to_string(S.output_length()) + ")");
+    for (std::size_t i = 0; i < target.size(); ++i)
+        if (!std::isfinite(target.data()[i]))
+            detail::reject("target", std::to_string(target.data()[i]) + " at index " + std::to_string(i),
+                           "values must be finite (no NaN or infinity)");
     const auto N = static_cast<Eigen::Index>(S.shape());
-    if (o.init == initialization::given &&
-        (initial.cols() != N || (initial.rows() != 1 && initial.rows() != static_cast<Eigen::Index>(target.batch()))))
-        detail::reject("initial", std::to_string(initial.rows()) + " x " + std::to_string(initial.cols()),
-                       "one row of shape samples, or one per target signal");
+    if (o.init == initialization::given) {
+        if (initial.cols() != N || (initial.rows() != 1 && initial.rows() != static_cast<Eigen::Index>(target.batch())))
+            detail::reject("initial", std::to_string(initial.rows()) + " x " + std::to_string(initial.cols()),
+                           "one row of shape samples, or one per target signal");
+        if (!initial.allFinite()) detail::reject("initial", "a signal with NaN or infinity", "finite values");
+    }
 
-    std::vector<reconstruction_result<Real>> results;
-    for (std::size_t b = 0; b < target.batch(); ++b) {
-        scattering_array<Real> one(1, target.channels(), target.length());
-        std::copy(target.data() + b * one.size(), target.data() + (b + 1) * one.size(), one.data());
+    // The start costs one evaluation of the budget (a given one none).
+    const int start_cost = o.init == initialization::given ? 0 : 1;
+    optimizer_options descent = o;
+    if (o.max_evaluations > 0) descent.max_evaluations = std::max(1, o.max_evaluations - start_cost);
+    std::mutex callback_mutex;
+    std::vector<reconstruction_result<Real>> results(target.batch());
+    auto solve = [&](std::size_t b, auto&& f) {
+        const auto start = std::chrono::steady_clock::now();
+        auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
         const Eigen::VectorXd y0 =
             o.init == initialization::given
                 ? Eigen::VectorXd(initial.row(initial.rows() == 1 ? 0 : static_cast<Eigen::Index>(b)).transpose().template cast<double>().matrix())
-                : detail::initial_point(S, one, o, o.seed + static_cast<unsigned>(b));
-        const auto target_norm2 = detail::norms_by_order(S, one);
-        const auto start = std::chrono::steady_clock::now();
-        auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
-
-        reconstruction_result<Real> r;
-        auto f = [&](const Eigen::VectorXd& y) {
-            const auto lg = S.loss_gradient(y.transpose().cast<Real>().eval(), one, o.loss, o.weights);
-            return evaluation{lg.loss[0], lg.gradient.row(0).transpose().template cast<double>().matrix(),
-                              lg.squared_error_by_order[0]};
-        };
+                : detail::initial_point(S, target, b, o, o.seed + static_cast<unsigned>(b));
+        const auto target_norm2 = detail::norms_by_order(S, target, b);
+        reconstruction_result<Real>& r = results[b];
         auto after = [&](int iteration, int evaluations, const evaluation& current, double step) -> std::string {
-            reconstruction_progress p{iteration, evaluations, current.value, 0, {}, step, elapsed()};
+            reconstruction_progress p{b, iteration, evaluations + start_cost, current.value, 0, {}, step, elapsed()};
             detail::relative_errors(p, current.extra, target_norm2, S.max_order());
             r.history.push_back(p);
-            if (o.on_iteration && !o.on_iteration(p)) return "callback";
+            if (o.on_iteration) {
+                std::lock_guard<std::mutex> lock(callback_mutex);
+                if (!o.on_iteration(p)) return "callback";
+            }
             if (o.max_iterations > 0 && iteration >= o.max_iterations) return "iterations";
             if (o.target_error > 0 && p.relative_error <= o.target_error) return "target_error";
             if (o.max_seconds > 0 && p.elapsed_seconds >= o.max_seconds) return "time";
             return {};
         };
-        const minimization m = minimize(f, y0, o, after);
+        const minimization m = minimize(f, y0, descent, after);
         r.signal = m.x.template cast<Real>().array();
         r.stop_reason = m.stop_reason;
-        r.final = {m.iterations, m.evaluations, m.best.value, 0, {}, 0, elapsed()};
+        r.final = {b, m.iterations, m.evaluations + start_cost, m.best.value, 0, {}, 0, elapsed()};
         detail::relative_errors(r.final, m.best.extra, target_norm2, S.max_order());
-        results.push_back(std::move(r));
+    };
+    if (target.batch() == 1) {
+        solve(0, [&](const Eigen::VectorXd& y) {
+            const auto lg = S.loss_gradient(y.transpose().cast<Real>().eval(), target, o.loss, o.weights);
+            return evaluation{lg.loss[0], lg.gradient.row(0).transpose().template cast<double>().matrix(),
+                              lg.squared_error_by_order[0]};
+        });
+        return results;
+    }
+    // Groups of problems in lockstep, each problem on a thread of its own,
+    // their evaluations one batched loss_gradient (on the caller's thread).
+    for (std::size_t first = 0; first < target.batch(); first += detail::lockstep_problems) {
+        const std::size_t count = std::min(detail::lockstep_problems, target.batch() - first);
+        const std::size_t per_row = target.channels() * target.length();
+        lockstep together(count, [&](const std::vector<std::size_t>& problems,
+                                     const std::vector<const Eigen::VectorXd*>& points) {
+            signal_array<Real> y(static_cast<Eigen::Index>(problems.size()), N);
+            scattering_array<Real> rows(problems.size(), target.channels(), target.length());
+            for (std::size_t r = 0; r < problems.size(); ++r) {
+                y.row(static_cast<Eigen::Index>(r)) = points[r]->transpose().template cast<Real>();
+                const Real* from = target.data() + (first + problems[r]) * per_row;
+                std::copy(from, from + per_row, rows.data() + r * per_row);
+            }
+            const auto lg = S.loss_gradient(y, rows, o.loss, o.weights);
+            std::vector<evaluation> answers;
+            for (std::size_t r = 0; r < problems.size(); ++r)
+                answers.push_back({lg.loss[r], lg.gradient.row(static_cast<Eigen::Index>(r)).transpose().template cast<double>().matrix(),
+                                   lg.squared_error_by_order[r]});
+            return answers;
+        });
+        together.run([&](std::size_t i, const std::function<evaluation(const Eigen::VectorXd&)>& f) { solve(first + i, f); });
     }
     return results;
 }

@@ -87,19 +87,25 @@ void cpu_against_gpu() {
     }
 }
 
-// The harmonic signal from noise, 200 bold-driver iterations on the GPU:
-// the CPU's quality goal (relative scattering error <= 0.10).
+// The harmonic signal on the GPU: 200 bold-driver iterations from noise
+// reach the seed's goal (relative scattering error <= 0.10), and the default
+// method (phase-gradient start, L-BFGS, 200 evaluations) the CPU's bounds.
 void reconstruction() {
     const auto signal = tools::harmonic_signal(8192);
     const Eigen::Array<float, 1, Eigen::Dynamic> x = Eigen::Map<const Eigen::Array<float, 1, Eigen::Dynamic>>(signal.data(), 8192);
     wst::reconstruction_options o;
     o.optimizer = wst::optimizer::bold_driver;
     o.learning_rate = 100;
+    o.init = wst::initialization::noise;
     o.max_iterations = 200;
     o.max_evaluations = 0;
     const auto r = cuda_runs::reconstruct<float>({.J = 6, .shape = 8192, .Q = 16}, x, o);
     check(r.final.relative_error <= 0.10, "harmonic reconstruction on the GPU: relative error " +
                                               std::to_string(r.final.relative_error) + " <= 0.10");
+    const auto d = cuda_runs::reconstruct<float>({.J = 6, .shape = 8192, .Q = 16}, x, {});
+    check(d.final.relative_error <= 0.005 && d.final.relative_error_by_order[2] <= 0.05,
+          "default reconstruction on the GPU: relative error " + std::to_string(d.final.relative_error) +
+              " <= 0.005, order 2 " + std::to_string(d.final.relative_error_by_order[2]) + " <= 0.05");
 }
 
 }  // namespace
