@@ -1,8 +1,10 @@
 // wst-reconstruct: reconstructs a signal from the scattering coefficients of
-// an audio or .npy file, starting from noise, and writes the result, the
-// loss history, plots and summary.json to OUTDIR.
+// an audio or .npy file and writes the result, the loss history, plots and
+// summary.json to OUTDIR. The figures of summary.json are computed from the
+// reconstruction as written against the original (tools/quality.hpp).
 #include "tools/cli.hpp"
 #include "tools/output_file.hpp"
+#include "tools/quality.hpp"
 #include "tools/reconstruct_options.hpp"
 #include "tools/reconstruction_report.hpp"
 #include "tools/signal_io.hpp"
@@ -78,6 +80,7 @@ int reconstruct(const options& o, wst::reconstruction_options r, const tools::si
     const auto result = wst::reconstruct_signals(S, signal, r)[0];
 
     const std::vector<double> y(result.signal.begin(), result.signal.end());
+    const tools::reconstruction_quality q = tools::quality(params, x.values, y, o.threads);
     const int rate = x.sample_rate > 0 ? x.sample_rate : o.sample_rate;
     tools::output_set files;  // every output file, or none
     tools::write_reconstruction_report(files, o.outdir, x.values, y, result.history, rate,
@@ -85,12 +88,13 @@ int reconstruct(const options& o, wst::reconstruction_options r, const tools::si
     const auto& f = result.final;
     auto nan_to_null = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
     nlohmann::json by_order = nlohmann::json::array();
-    for (int m = 0; m <= S.max_order(); ++m) by_order.push_back(nan_to_null(f.relative_error_by_order[static_cast<std::size_t>(m)]));
+    for (int m = 0; m <= S.max_order(); ++m) by_order.push_back(nan_to_null(q.relative_error_by_order[static_cast<std::size_t>(m)]));
     const nlohmann::json summary = {
         {"input", o.input},
         {"sample_rate", rate},
-        {"relative_error", f.relative_error},
+        {"relative_error", q.relative_error},
         {"relative_error_by_order", by_order},
+        {"spectral_convergence", nan_to_null(q.spectral_convergence)},
         {"loss", f.loss},
         {"iterations", f.iteration},
         {"gradient_evaluations", f.evaluations},
@@ -112,7 +116,9 @@ int reconstruct(const options& o, wst::reconstruction_options r, const tools::si
         if (!out) throw std::runtime_error("cannot write summary.json");
     });
     files.commit();
-    std::cout << "relative scattering error " << f.relative_error << " after " << f.evaluations
+    std::cout << "relative scattering error " << q.relative_error << " (order 1: " << q.relative_error_by_order[1];
+    if (S.max_order() > 1) std::cout << ", order 2: " << q.relative_error_by_order[2];
+    std::cout << "), spectral convergence " << q.spectral_convergence << ", after " << f.evaluations
               << " gradient evaluations (" << f.elapsed_seconds << " s); results in " << o.outdir << '\n';
     return 0;
 }

@@ -34,26 +34,39 @@ inline std::string preamble(const std::string& png, const plot_labels& l) {
     return s.str();
 }
 
-// One or more curves y[i](x) against the sample index, or against `x` when given.
-inline void line_plot(output_set& out, const std::string& png, const plot_labels& labels,
-                      const std::vector<std::vector<double>>& curves, const std::vector<std::string>& names,
-                      const std::string& extra = "") {
+// Curves ys[c] against xs[c].
+inline void xy_plot(output_set& out, const std::string& png, const plot_labels& labels,
+                    const std::vector<std::vector<double>>& xs, const std::vector<std::vector<double>>& ys,
+                    const std::vector<std::string>& names, const std::string& extra = "") {
     out.add(png, [&](const std::string& tmp) {
         std::ostringstream s;
-        std::size_t longest = 1;
-        for (const auto& c : curves) longest = std::max(longest, c.size());
-        s << preamble(tmp, labels) << extra << "set key top right\nset xrange [0:" << longest - 1 << "]\n";
-        for (std::size_t c = 0; c < curves.size(); ++c) {
+        s << preamble(tmp, labels) << extra << "set key top right\n";
+        for (std::size_t c = 0; c < ys.size(); ++c) {
             s << "$d" << c << " << EOD\n";
-            for (std::size_t i = 0; i < curves[c].size(); ++i) s << i << ' ' << curves[c][i] << '\n';
+            for (std::size_t i = 0; i < ys[c].size(); ++i) s << xs[c][i] << ' ' << ys[c][i] << '\n';
             s << "EOD\n";
         }
         s << "plot ";
-        for (std::size_t c = 0; c < curves.size(); ++c)
+        for (std::size_t c = 0; c < ys.size(); ++c)
             s << (c ? ", " : "") << "$d" << c << " using 1:2 with lines lw 1.2 title '" << names[c] << "'";
         s << '\n';
         run_gnuplot(s.str());
     });
+}
+
+// One or more curves against the sample index.
+inline void line_plot(output_set& out, const std::string& png, const plot_labels& labels,
+                      const std::vector<std::vector<double>>& curves, const std::vector<std::string>& names,
+                      const std::string& extra = "") {
+    std::vector<std::vector<double>> index;
+    std::size_t longest = 1;
+    for (const auto& c : curves) {
+        std::vector<double> i(c.size());
+        for (std::size_t k = 0; k < c.size(); ++k) i[k] = static_cast<double>(k);
+        index.push_back(std::move(i));
+        longest = std::max(longest, c.size());
+    }
+    xy_plot(out, png, labels, index, curves, names, extra + "set xrange [0:" + std::to_string(longest - 1) + "]\n");
 }
 
 // A matrix (rows along y, columns along x) drawn as an image with a color bar.

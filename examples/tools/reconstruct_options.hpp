@@ -9,21 +9,23 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace tools {
 
 struct reconstruct_options {
-    std::string input, outdir, Q = "1", T, optimizer = "lbfgs", loss = "norm", init = "noise", precision = "float";
+    std::string input, outdir, Q = "1", T, optimizer = "lbfgs", loss = "norm", init = "phase-gradient", precision = "float";
     int J = 0, max_order = 2, iterations = 0, evals = 200, sample_rate = 8000;
     double target_error = 0;
     std::optional<double> lr;
     unsigned seed = 0;
-    int threads = 1;
+    int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 };
 
 inline void add_reconstruct_options(CLI::App& app, reconstruct_options& o) {
@@ -41,10 +43,13 @@ inline void add_reconstruct_options(CLI::App& app, reconstruct_options& o) {
     app.add_option("--lr", o.lr, "learning rate (default: 100 bold-driver/momentum, 500 sgd, 0.01 adam, 1 lbfgs)");
     app.add_option("--loss", o.loss, "norm, mse, sum_squares or l1 (default norm)")
         ->check(CLI::IsMember({"norm", "mse", "sum_squares", "l1"}));
-    app.add_option("--init", o.init, "noise or envelope (default noise)")->check(CLI::IsMember({"noise", "envelope"}));
+    app.add_option("--init", o.init,
+                   "phase-gradient (the phase built from the first-order coefficients), noise or envelope "
+                   "(default phase-gradient)")
+        ->check(CLI::IsMember({"phase-gradient", "noise", "envelope"}));
     app.add_option("--seed", o.seed, "seed of the initial noise (default 0)");
     app.add_option("--precision", o.precision, "float or double (default float)")->check(CLI::IsMember({"float", "double"}));
-    app.add_option("--threads", o.threads, "threads for the transform (default 1; the result does not depend on it)");
+    app.add_option("--threads", o.threads, "threads for the transform (default: every core; the result does not depend on it)");
     app.add_option("--sample-rate", o.sample_rate, "sample rate of the .wav output for .npy input (default 8000)");
 }
 
@@ -79,7 +84,10 @@ inline wst::reconstruction_options reconstruction_settings(const reconstruct_opt
     r.optimizer = optimizers.at(o.optimizer);
     r.loss = losses.at(o.loss);
     r.learning_rate = o.lr.value_or(default_lr.at(o.optimizer));
-    r.init = o.init == "envelope" ? wst::initialization::envelope : wst::initialization::noise;
+    static const std::map<std::string, wst::initialization> inits = {{"phase-gradient", wst::initialization::phase_gradient},
+                                                                      {"noise", wst::initialization::noise},
+                                                                      {"envelope", wst::initialization::envelope}};
+    r.init = inits.at(o.init);
     r.seed = o.seed;
     r.max_iterations = o.iterations;
     r.max_evaluations = o.evals;

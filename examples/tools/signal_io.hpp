@@ -104,8 +104,8 @@ inline signals read_signals(const std::string& path) {
     if (!std::filesystem::is_regular_file(path)) throw std::runtime_error(path + ": no such file");
     const std::string e = extension(path);
     if (e == ".npy") return read_npy(path);
-    if (e == ".wav" || e == ".flac" || e == ".ogg" || e == ".aiff" || e == ".aif") return read_audio(path);
-    throw std::runtime_error(path + ": unknown input type '" + e + "' (expected .npy, .wav, .flac or .ogg)");
+    if (e == ".wav" || e == ".flac" || e == ".ogg" || e == ".oga" || e == ".aiff" || e == ".aif") return read_audio(path);
+    throw std::runtime_error(path + ": unknown input type '" + e + "' (expected .npy, .wav, .flac, .ogg or .oga)");
 }
 
 }  // namespace tools

@@ -2,6 +2,7 @@
 summary.json (bad inputs: test_bad_inputs.py).
 
 Usage: python3 test_wst_reconstruct.py WST_RECONSTRUCT RECONSTRUCT_COSINE RECONSTRUCT_HARMONIC
+                                      RECONSTRUCT_SIDE_BY_SIDE WST_SCATTER
 """
 import json
 import os
@@ -14,10 +15,33 @@ import numpy as np
 
 from checks import check, finish
 
-tool, cosine, harmonic = (os.path.abspath(a) for a in sys.argv[1:4])
+tool, cosine, harmonic, side_by_side, scatter = (os.path.abspath(a) for a in sys.argv[1:6])
 outputs = ["original.npy", "original.wav", "reconstruction.npy", "reconstruction.wav", "loss.csv", "summary.json",
            "original.png", "reconstruction.png", "loss.png", "spectrogram_original.png",
            "spectrogram_reconstruction.png"]
+
+
+def spectral_convergence(x, y, window=512, hop=128):
+    """|| |STFT y| - |STFT x| ||_F / || |STFT x| ||_F with Hann frames, by numpy."""
+    hann = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(window) / window)
+    starts = range(0, len(x) - window + 1, hop)
+    X = np.abs(np.array([np.fft.rfft(hann * x[s:s + window]) for s in starts]))
+    Y = np.abs(np.array([np.fft.rfft(hann * y[s:s + window]) for s in starts]))
+    return np.linalg.norm(X - Y) / np.linalg.norm(X)
+
+
+def errors_by_order(x, y, tmp, J, Q):
+    """Relative scattering error per order, from wst-scatter in double (checked against Kymatio by test_wst_scatter.py)."""
+    S = {}
+    for name, signal in (("x", x), ("y", y)):
+        np.save(os.path.join(tmp, name + "_q.npy"), signal.astype(np.float64))
+        r = subprocess.run([scatter, os.path.join(tmp, name + "_q.npy"), os.path.join(tmp, name + "_S.npy"), "--J", str(J),
+                            "--Q", str(Q), "--meta", os.path.join(tmp, "meta.json")], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        S[name] = np.load(os.path.join(tmp, name + "_S.npy"))
+    order = np.array(json.load(open(os.path.join(tmp, "meta.json")))["order"])
+    by_order = [np.linalg.norm(S["y"][order == m] - S["x"][order == m]) / np.linalg.norm(S["x"][order == m]) for m in (0, 1, 2)]
+    return np.linalg.norm(S["y"] - S["x"]) / np.linalg.norm(S["x"]), by_order
 
 
 def float_wav_info(path):
@@ -51,10 +75,19 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 0, "wav run exits 0 (" + r.stderr.strip()[-200:] + ")")
     check(all(os.path.exists(os.path.join(out, f)) for f in outputs), "every output file exists")
     s = json.load(open(os.path.join(out, "summary.json")))
-    for key in ["relative_error", "relative_error_by_order", "iterations", "gradient_evaluations", "wall_seconds",
-                "optimizer", "transform"]:
+    for key in ["relative_error", "relative_error_by_order", "spectral_convergence", "iterations",
+                "gradient_evaluations", "wall_seconds", "optimizer", "init", "transform"]:
         check(key in s, "summary.json has " + key)
-    check(s["optimizer"] == "lbfgs" and s["gradient_evaluations"] <= 30, "default optimizer and budget")
+    check(s["optimizer"] == "lbfgs" and s["init"] == "phase-gradient" and s["gradient_evaluations"] <= 30,
+          "default optimizer, start and budget")
+    # The figures are those of the signals written, computed here independently.
+    x, y = np.load(os.path.join(out, "original.npy")), np.load(os.path.join(out, "reconstruction.npy"))
+    sc = spectral_convergence(x, y)
+    check(abs(s["spectral_convergence"] - sc) <= 1e-9 * sc, "spectral convergence %g = numpy's %g" % (s["spectral_convergence"], sc))
+    total, by_order = errors_by_order(x, y, tmp, 6, 4)
+    check(abs(s["relative_error"] - total) <= 1e-9 * total, "relative error %g = wst-scatter's %g" % (s["relative_error"], total))
+    check(all(abs(a - b) <= 1e-9 * b for a, b in zip(s["relative_error_by_order"], by_order)),
+          "errors by order %s = wst-scatter's %s" % (s["relative_error_by_order"], by_order))
     check(s["transform"]["J"] == 6 and s["transform"]["Q"] == [4, 1], "transform parameters")
     check(s["relative_error"] < 0.5, "the error decreased from the start (%g)" % s["relative_error"])
     y = np.load(os.path.join(out, "reconstruction.npy"))
@@ -86,5 +119,19 @@ with tempfile.TemporaryDirectory() as tmp:
     h = np.loadtxt(os.path.join(tmp, "harmonic", "loss.csv"), delimiter=",", skiprows=1)
     check(r.returncode == 0 and h[-1, 0] == 200, "reconstruct_harmonic runs 200 iterations")
     check(h[:, 3].min() <= 0.10, "harmonic: relative error %g <= 0.10" % h[:, 3].min())
+
+    # Side by side: the default method reaches the issue's goals on the
+    # harmonic signal, figures recomputed here from the signals written.
+    r = subprocess.run([side_by_side, os.path.join(tmp, "sbs")], capture_output=True, text=True)
+    check(r.returncode == 0 and os.path.exists(os.path.join(tmp, "sbs", "comparison.png")), "reconstruct_side_by_side runs")
+    for method, bounds in (("default", (0.005, 0.05, 0.05)), ("bold_driver", None)):
+        d = os.path.join(tmp, "sbs", method)
+        x, y = np.load(os.path.join(d, "original.npy")), np.load(os.path.join(d, "reconstruction.npy"))
+        total, by_order = errors_by_order(x, y, tmp, 6, 16)
+        sc = spectral_convergence(x, y)
+        check(("%.5f" % total) in r.stdout, method + ": printed total %.5f" % total)
+        if bounds:
+            check(total <= bounds[0] and by_order[2] <= bounds[1] and sc <= bounds[2],
+                  "default: total %g <= 0.005, order 2 %g <= 0.05, spectral convergence %g <= 0.05" % (total, by_order[2], sc))
 
 finish()
