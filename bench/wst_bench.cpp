@@ -1,14 +1,17 @@
 // wst-bench: forward, backward, forward_vjp, fused loss-and-gradient and
 // build timings, and the FFT floor (fft_roofline), named
-// <op>/<config>/<precision>/t<threads>, e.g. forward/speech/float/t2.
+// <op>/<config>/<precision>/t<threads>, e.g. forward/speech/float/t2; and
+// whole reconstructions, reconstruct/seed/float/b<B>/t<threads>.
 //   wst-bench --benchmark_filter='forward/.*/float'
 #include "configurations.hpp"
+#include "tools/harmonic.hpp"
 #ifdef WST_HAVE_CUDA
 #include "cuda_benchmarks.hpp"
 #endif
 
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -147,9 +150,49 @@ void register_all(const bench::configuration& c, const std::string& precision, i
         ->UseRealTime();
 }
 
+// wst::reconstruct with its defaults (phase-gradient start, L-BFGS, 200
+// gradient evaluations) on B harmonic signals (random states 42, 43, ...) of
+// the seed configuration, solved together: the time of the whole call, and
+// per problem and per evaluation. `start` names the start (phase-gradient,
+// the default, or noise, the previous default).
+void register_reconstruct(long long B, int threads, wst::initialization start, const std::string& start_name) {
+    const std::string name = "reconstruct/seed/float/b" + std::to_string(B) + "/t" + std::to_string(threads) +
+                             (start_name.empty() ? "" : "/" + start_name);
+    benchmark::RegisterBenchmark(name.c_str(), [B, threads, start](benchmark::State& state) {
+        const auto& c = bench::find("seed");
+        const wst::Scattering1D<fftw, float> S(c.params(), {.threads = threads});
+        wst::signal_array<float> x(B, c.N);
+        for (long long b = 0; b < B; ++b) {
+            const auto h = tools::harmonic_signal(static_cast<std::size_t>(c.N), 4, static_cast<unsigned>(42 + b));
+            x.row(b) = Eigen::Map<const Eigen::RowVectorXf>(h.data(), c.N);
+        }
+        const auto target = S.scattering(x);
+        wst::reconstruction_options o;
+        o.init = start;
+        int evaluations = 0;
+        double seconds = 0;
+        for (auto _ : state) {
+            const auto start_time = std::chrono::steady_clock::now();
+            const auto r = wst::reconstruct(S, target, o);
+            seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+            for (const auto& p : r) evaluations += p.final.evaluations;
+        }
+        state.counters["problems"] = static_cast<double>(B);
+        state.counters["s_per_problem"] = seconds / static_cast<double>(state.iterations() * B);
+        state.counters["ms_per_evaluation"] = 1e3 * seconds / evaluations;
+    })
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime()
+        ->Iterations(1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    for (int threads : {1, 2}) {
+        register_reconstruct(1, threads, wst::initialization::noise, "noise");
+        for (long long B : {1, 2, 4, 8}) register_reconstruct(B, threads, wst::initialization::phase_gradient, "");
+    }
     for (int threads : {1, 2})
         for (const auto& c : bench::configurations()) {
             if (c.name == "large") continue;  // wst-memory's
