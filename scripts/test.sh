@@ -15,7 +15,8 @@ wst_install_dependencies
 mode=${1:-all}
 jobs=$(nproc)
 build=${WST_BUILD_DIR:-build}
-step() { printf '\n=== %s ===\n' "$*"; }
+step() { printf '\n=== %s (at %d s) ===\n' "$*" "$SECONDS"; }
+trap 'printf "\n=== test.sh: %d s in all ===\n" "$SECONDS"' EXIT
 
 step "1. release build, every test"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release
