@@ -165,22 +165,75 @@ inline double phase_between_frames(const double* phase, const double* frequency,
     return phase[i] + two_pi * hop * (fa * w + (fb - fa) * w * w / 2) + drift;
 }
 
-// The signal whose first-order coefficients best have the magnitudes of
-// target(b) (an array output of S) and the phase integrated above, and whose
-// order-0 coefficients are target(b)'s. `tolerance`: coefficients below it
-// (relative to the largest) take random phases from `seed`.
+// A row of frame values (frames `hop` samples apart) at time t, linearly
+// interpolated, held constant past the last frame.
+inline double between_frames(const double* values, std::size_t frames, double hop, double t) {
+    const double u = t / hop;
+    const auto i = std::min(static_cast<std::size_t>(std::max(u, 0.0)), frames - 1);
+    const std::size_t next = std::min(i + 1, frames - 1);
+    return values[i] + (values[next] - values[i]) * (u - static_cast<double>(i));
+}
+
+// The canonical dual frame of real filter responses h (n-point grids) on the
+// positive frequencies: y_hat = (sum_h h C_h) / (sum_h h^2 + regularization),
+// C_h the spectrum of filter h's coefficients. Coefficients sampled every 2^k
+// samples (their band fits there, as in the transform) have, at bin w of the
+// n-point grid, 2^k times bin (w mod n / 2^k) of their own DFT.
+class dual_frame {
+public:
+    explicit dual_frame(std::size_t n) : n_(n), accumulated_(n / 2 + 1), bound_(n / 2 + 1, 0.0) {}
+
+    void add(const std::vector<double>& response, int k, const std::vector<std::complex<double>>& coefficients) {
+        const std::size_t m = n_ >> k;
+        const fftw::plan<double> forward(fftw::transform::complex_forward, m);
+        fftw::aligned_buffer<std::complex<double>> time(m), spectrum(m);
+        std::copy(coefficients.begin(), coefficients.end(), time.data());
+        forward.c2c(time.data(), spectrum.data());
+        const double scale = static_cast<double>(std::size_t{1} << k);
+        for (std::size_t w = 0; w <= n_ / 2; ++w) {
+            const double h = response[w];
+            if (h == 0) continue;
+            accumulated_[w] += h * scale * spectrum.data()[w & (m - 1)];
+            bound_[w] += h * h;
+        }
+    }
+
+    // The n samples; where no filter reaches, the frame bound is regularized
+    // (1e-3 of its largest value) rather than divided by (nearly) zero.
+    std::vector<double> signal() const {
+        const double regularization = 1e-3 * *std::max_element(bound_.begin(), bound_.end());
+        const fftw::plan<double> inverse(fftw::transform::complex_to_real, n_);
+        fftw::aligned_buffer<std::complex<double>> half(n_ / 2 + 1);
+        fftw::aligned_buffer<double> out(n_);
+        for (std::size_t w = 0; w <= n_ / 2; ++w) half.data()[w] = accumulated_[w] / (bound_[w] + regularization);
+        inverse.c2r(half.data(), out.data());
+        std::vector<double> y(out.data(), out.data() + n_);
+        for (double& v : y) v /= static_cast<double>(n_);
+        return y;
+    }
+
+private:
+    std::size_t n_;
+    std::vector<std::complex<double>> accumulated_;
+    std::vector<double> bound_;
+};
+
+// The first-order magnitudes of target(b) (an array output of S) on frames
+// over the padded signal at the output's sampling (the padding by
+// reflection, as the padding reflects x), with their phase gradients; and
+// the order-0 coefficients on the same frames.
 template <class Backend, class Real>
-Eigen::VectorXd signal(const Scattering1D<Backend, Real>& S, const scattering_array<Real>& target, std::size_t b,
-                       unsigned seed, double tolerance = 1e-4) {
+std::pair<grid, std::vector<double>> first_order_grid(const Scattering1D<Backend, Real>& S,
+                                                      const scattering_array<Real>& target, std::size_t b) {
     const filter_bank& bank = S.filters();
     const auto Np = static_cast<std::size_t>(S.N_padded());
     const std::size_t C1 = bank.psi1.size(), L = target.length();
     const bool global = S.average() == averaging::mode::global;
-    // Frames over the padded signal at the output's sampling, the unpadded
-    // part from target(b), the padding by reflection (the padding reflects x).
     const int level = global ? 0 : S.log2_stride();
-    const std::size_t frames = global ? 1 : Np >> level;
-    const double hop = global ? static_cast<double>(Np) : static_cast<double>(std::size_t{1} << level);
+    grid g;
+    g.channels = C1;
+    g.frames = global ? 1 : Np >> level;
+    g.hop = global ? static_cast<double>(Np) : static_cast<double>(std::size_t{1} << level);
     const long long first = global ? 0 : S.ind_start()[static_cast<std::size_t>(level)];
     auto coefficient = [&](std::size_t channel, std::size_t frame) {
         long long i = static_cast<long long>(frame) - first;
@@ -193,27 +246,22 @@ Eigen::VectorXd signal(const Scattering1D<Backend, Real>& S, const scattering_ar
         const int k = channel == 0 ? 0 : bank.psi1[channel - 1].j;
         return v / static_cast<double>(Np >> k);
     };
+    std::vector<double> order0(g.frames);
+    for (std::size_t p = 0; p < g.frames; ++p) order0[p] = coefficient(0, p);
 
     std::vector<gaussian_response> response(C1);
     for (std::size_t c = 0; c < C1; ++c) {
         const auto& f = bank.psi1[c];
         const auto peak = std::min(static_cast<std::size_t>(std::llround(f.xi * static_cast<double>(Np))), Np - 1);
         response[c] = {std::log(std::max(f.levels[0][peak], 1e-300)), f.xi, f.sigma};
+        g.xi.push_back(f.xi);
+        for (std::size_t p = 0; p < g.frames; ++p) g.magnitude.push_back(std::max(coefficient(1 + c, p), 0.0));
     }
-    grid g;
-    g.channels = C1;
-    g.frames = frames;
-    g.hop = hop;
-    g.magnitude.resize(C1 * frames);
-    g.frequency.resize(C1 * frames);
-    g.delay.resize(C1 * frames);
-    for (std::size_t c = 0; c < C1; ++c) {
-        g.xi.push_back(bank.psi1[c].xi);
-        for (std::size_t p = 0; p < frames; ++p) g.magnitude[g.at(c, p)] = std::max(coefficient(1 + c, p), 0.0);
-    }
+    g.frequency.resize(C1 * g.frames);
+    g.delay.resize(C1 * g.frames);
     auto log_magnitude = [&](std::size_t c, std::size_t p) { return std::log(std::max(g.magnitude[g.at(c, p)], 1e-300)); };
     for (std::size_t c = 0; c < C1; ++c)
-        for (std::size_t p = 0; p < frames; ++p) {
+        for (std::size_t p = 0; p < g.frames; ++p) {
             // Instantaneous frequency with the larger neighbour in frequency.
             std::size_t other = c;
             for (const std::size_t n : {c - 1, c + 1})
@@ -223,68 +271,49 @@ Eigen::VectorXd signal(const Scattering1D<Backend, Real>& S, const scattering_ar
                                            : instantaneous_frequency(g.magnitude[cell], g.magnitude[g.at(other, p)],
                                                                      response[c], response[other]);
             // Group delay from the time derivative of log|c| (central differences).
-            const std::size_t before = p > 0 ? p - 1 : p, after = p + 1 < frames ? p + 1 : p;
+            const std::size_t before = p > 0 ? p - 1 : p, after = p + 1 < g.frames ? p + 1 : p;
             const double dt = after > before ? (log_magnitude(c, after) - log_magnitude(c, before)) /
-                                                   (static_cast<double>(after - before) * hop)
+                                                   (static_cast<double>(after - before) * g.hop)
                                              : 0.0;
             g.delay[cell] = phase_derivative_in_frequency(bank.psi1[c].sigma, dt);
         }
+    return {std::move(g), std::move(order0)};
+}
+
+// The signal whose first-order coefficients best have the magnitudes of
+// target(b) (an array output of S) and the phase integrated above, and whose
+// order-0 coefficients are target(b)'s. `tolerance`: coefficients below it
+// (relative to the largest) take random phases from `seed`.
+template <class Backend, class Real>
+Eigen::VectorXd signal(const Scattering1D<Backend, Real>& S, const scattering_array<Real>& target, std::size_t b,
+                       unsigned seed, double tolerance = 1e-4) {
+    const filter_bank& bank = S.filters();
+    const auto Np = static_cast<std::size_t>(S.N_padded());
+    const bool global = S.average() == averaging::mode::global;
+    const auto [g, order0] = first_order_grid(S, target, b);
     const std::vector<double> phase = integrate(g, tolerance, seed);
 
-    // The dual frame: accumulate phi_hat C0 + sum psi_hat C on the positive
-    // frequencies of the padded grid. A channel is built at its own sampling
-    // 2^k (its band fits there, as in the transform): its spectrum at bin w of
-    // the full grid is 2^k times bin (w mod n) of the n = Np / 2^k-point DFT.
-    using complex = std::complex<double>;
-    std::vector<complex> accumulated(Np / 2 + 1, complex(0));
-    std::vector<double> frame_bound(Np / 2 + 1, 0.0);
-    auto add_channel = [&](const std::vector<double>& response_f, int k, auto&& value_at) {
-        const std::size_t n = Np >> k;
-        fftw::plan<double> forward(fftw::transform::complex_forward, n);
-        fftw::aligned_buffer<complex> time(n), spectrum(n);
-        for (std::size_t s = 0; s < n; ++s) time.data()[s] = value_at(static_cast<double>(s << k));
-        forward.c2c(time.data(), spectrum.data());
-        const double scale = static_cast<double>(std::size_t{1} << k);
-        for (std::size_t w = 0; w <= Np / 2; ++w) {
-            const double h = response_f[w];
-            if (h == 0) continue;
-            accumulated[w] += h * scale * spectrum.data()[w & (n - 1)];
-            frame_bound[w] += h * h;
-        }
+    dual_frame synthesis(Np);
+    auto sampled = [&](int k, auto&& value_at) {
+        std::vector<std::complex<double>> v(Np >> k);
+        for (std::size_t s = 0; s < v.size(); ++s) v[s] = value_at(static_cast<double>(s << k));
+        return v;
     };
-    const int k_phi = global ? 0 : level;
-    add_channel(bank.phi.levels[0], k_phi, [&](double t) {
-        const double u = t / hop;
-        const auto i = std::min(static_cast<std::size_t>(u), frames - 1);
-        const std::size_t next = std::min(i + 1, frames - 1);
-        return complex(coefficient(0, i) + (coefficient(0, next) - coefficient(0, i)) * (u - static_cast<double>(i)));
-    });
-    for (std::size_t c = 0; c < C1; ++c) {
+    const int level = global ? 0 : S.log2_stride();
+    synthesis.add(bank.phi.levels[0], level,
+                  sampled(level, [&](double t) { return between_frames(order0.data(), g.frames, g.hop, t); }));
+    for (std::size_t c = 0; c < g.channels; ++c) {
         const int k = global ? bank.psi1[c].j : std::min(bank.psi1[c].j, level);
+        const double* magnitude = g.magnitude.data() + g.at(c, 0);
+        const double* frequency = g.frequency.data() + g.at(c, 0);
         const double* ph = phase.data() + g.at(c, 0);
-        const double* fr = g.frequency.data() + g.at(c, 0);
-        const double* mg = g.magnitude.data() + g.at(c, 0);
-        add_channel(bank.psi1[c].levels[0], k, [&](double t) {
-            const double u = t / hop;
-            const auto i = std::min(static_cast<std::size_t>(u), frames - 1);
-            const std::size_t next = std::min(i + 1, frames - 1);
-            const double m = mg[i] + (mg[next] - mg[i]) * (u - static_cast<double>(i));
-            return std::polar(m, phase_between_frames(ph, fr, frames, hop, t));
-        });
+        synthesis.add(bank.psi1[c].levels[0], k, sampled(k, [&](double t) {
+                          return std::polar(between_frames(magnitude, g.frames, g.hop, t),
+                                            phase_between_frames(ph, frequency, g.frames, g.hop, t));
+                      }));
     }
-    // Where no filter reaches, the dual frame is regularized rather than
-    // divided by (nearly) zero.
-    const double regularization = 1e-3 * *std::max_element(frame_bound.begin(), frame_bound.end());
-    fftw::plan<double> inverse(fftw::transform::complex_to_real, Np);
-    fftw::aligned_buffer<complex> half(Np / 2 + 1);
-    fftw::aligned_buffer<double> padded(Np);
-    for (std::size_t w = 0; w <= Np / 2; ++w) half.data()[w] = accumulated[w] / (frame_bound[w] + regularization);
-    inverse.c2r(half.data(), padded.data());
-    const auto N = static_cast<Eigen::Index>(S.shape());
-    Eigen::VectorXd y(N);
-    for (Eigen::Index t = 0; t < N; ++t)
-        y[t] = padded.data()[static_cast<std::size_t>(S.pad_left() + t)] / static_cast<double>(Np);
-    return y;
+    const std::vector<double> padded = synthesis.signal();
+    return Eigen::Map<const Eigen::VectorXd>(padded.data() + S.pad_left(), static_cast<Eigen::Index>(S.shape()));
 }
 
 }  // namespace wst::phase_gradient
