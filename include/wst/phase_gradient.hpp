@@ -290,7 +290,11 @@ Eigen::VectorXd signal(const Scattering1D<Backend, Real>& S, const scattering_ar
     const filter_bank& bank = S.filters();
     const auto Np = static_cast<std::size_t>(S.N_padded());
     const bool global = S.average() == averaging::mode::global;
-    const auto [g, order0] = first_order_grid(S, target, b);
+    // Named, not a structured binding: Clang before 16 cannot capture a
+    // binding in the lambdas below.
+    const std::pair<grid, std::vector<double>> first_order = first_order_grid(S, target, b);
+    const grid& g = first_order.first;
+    const std::vector<double>& order0 = first_order.second;
     const std::vector<double> phase = integrate(g, tolerance, seed);
 
     dual_frame synthesis(Np);
