@@ -4,9 +4,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
-#include <random>
 #include <filesystem>
+#include <future>
+#include <random>
+#include <stdexcept>
+#include <string>
 #include <thread>
 
 using wst::Scattering1D;
@@ -287,4 +292,78 @@ TEST_CASE("signals per walk do not change the forward pass", "[invariants][threa
     const auto g1 = Scattering1D<fftw, double>(global).scattering(xs);
     const auto g3 = Scattering1D<fftw, double>(global, {.signals_per_walk = 3}).scattering(xs);
     CHECK(std::equal(g3.data(), g3.data() + g3.size(), g1.data()));
+}
+
+TEST_CASE("signals per walk do not change the reverse mode or the fused loss", "[invariants][threads]") {
+    const wst::scattering1d_params p{.J = 6, .shape = 700, .Q = {8, 2}, .T = 64};
+    const auto x = noise(5, 700, 53);
+    const Scattering1D<fftw, double> one(p);
+    const auto g = one.scattering(noise(5, 700, 54));
+    const auto G1 = one.backward(x, g);
+    const auto L1 = one.loss_gradient(x, g, wst::loss::l1, {1, 2, 3});
+    for (auto [signals, threads] : {std::pair<std::size_t, int>{3, 1}, {2, 2}, {8, 1}}) {
+        INFO(signals << " signals per walk, " << threads << " threads");
+        const Scattering1D<fftw, double> grouped(p, {.threads = threads, .signals_per_walk = signals});
+        CHECK((grouped.backward(x, g) == G1).all());
+        const auto L = grouped.loss_gradient(x, g, wst::loss::l1, {1, 2, 3});
+        CHECK(L.loss == L1.loss);
+        CHECK((L.gradient == L1.gradient).all());
+        CHECK(L.squared_error_by_order == L1.squared_error_by_order);
+    }
+}
+
+namespace {
+
+// The CPU backend whose modulus adjoint throws at its k-th call over every
+// workspace: a subtree failing in the middle of the reverse mode, as a
+// device can (out of memory, a failed plan, a sticky error).
+std::atomic<int> calls_before_throw{0};
+struct throwing_fftw {
+    static constexpr const char* name = "throwing fftw";
+    static constexpr bool host_memory = true;
+    static constexpr std::size_t signals_per_walk = 1;
+    template <class T>
+    using buffer = fftw::buffer<T>;
+    template <class Real>
+    using context = fftw::context<Real>;
+    template <class Real>
+    class workspace : public fftw::workspace<Real> {
+    public:
+        using fftw::workspace<Real>::workspace;
+        template <class... Args>
+        void modulus_adjoint(Args&&... args) const {
+            if (--calls_before_throw == 0) throw std::runtime_error("injected failure");
+            fftw::workspace<Real>::modulus_adjoint(std::forward<Args>(args)...);
+        }
+    };
+};
+
+}  // namespace
+
+TEST_CASE("a subtree that throws in the reverse mode fails the call instead of hanging it", "[invariants][threads]") {
+    // One signal on four threads: its subtrees run on the threads and add
+    // their shares in order; the failing one must release those waiting for
+    // their turn. A hang would show as the call outliving 60 seconds.
+    const Scattering1D<throwing_fftw, double> S({.J = 6, .shape = 1000, .Q = 8}, {.threads = 4});
+    const auto x = noise(1, 1000, 55);
+    const auto g = S.scattering(x);
+    for (const int k : {1, 7, 40}) {
+        INFO("throw at call " << k);
+        calls_before_throw = k;
+        auto call = std::async(std::launch::async, [&] {
+            try {
+                S.backward(x, g);
+                return std::string("returned");
+            } catch (const std::runtime_error& e) {
+                return std::string(e.what());
+            }
+        });
+        if (call.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+            FAIL_CHECK("backward still waiting after 60 s: a deadlock");
+            std::abort();  // the stuck threads would keep the test from ending
+        }
+        CHECK(call.get() == "injected failure");
+    }
+    calls_before_throw = 0;
+    CHECK(S.backward(x, g).allFinite());  // the transform still works
 }

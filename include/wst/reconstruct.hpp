@@ -236,34 +236,32 @@ std::vector<reconstruction_result<Real>> reconstruct(const Scattering1D<Backend,
         r.final = {b, m.iterations, m.evaluations + start_cost, m.best.value, 0, {}, 0, elapsed()};
         detail::relative_errors(r.final, m.best.extra, target_norm2, S.max_order());
     };
+    // The targets stay where the backend works (on a GPU, each evaluation
+    // sends y and receives its gradient, nothing more).
+    const auto resident = S.resident(target);
+    auto evaluate = [&](const std::vector<std::size_t>& rows, const std::vector<const Eigen::VectorXd*>& points) {
+        signal_array<Real> y(static_cast<Eigen::Index>(rows.size()), N);
+        for (std::size_t r = 0; r < rows.size(); ++r) y.row(static_cast<Eigen::Index>(r)) = points[r]->transpose().template cast<Real>();
+        const auto lg = S.loss_gradient(y, resident, rows, o.loss, o.weights);
+        std::vector<evaluation> answers;
+        for (std::size_t r = 0; r < rows.size(); ++r)
+            answers.push_back({lg.loss[r], lg.gradient.row(static_cast<Eigen::Index>(r)).transpose().template cast<double>().matrix(),
+                               lg.squared_error_by_order[r]});
+        return answers;
+    };
     if (target.batch() == 1) {
-        solve(0, [&](const Eigen::VectorXd& y) {
-            const auto lg = S.loss_gradient(y.transpose().cast<Real>().eval(), target, o.loss, o.weights);
-            return evaluation{lg.loss[0], lg.gradient.row(0).transpose().template cast<double>().matrix(),
-                              lg.squared_error_by_order[0]};
-        });
+        solve(0, [&](const Eigen::VectorXd& y) { return std::move(evaluate({0}, {&y})[0]); });
         return results;
     }
     // Groups of problems in lockstep, each problem on a thread of its own,
     // their evaluations one batched loss_gradient (on the caller's thread).
     for (std::size_t first = 0; first < target.batch(); first += detail::lockstep_problems) {
         const std::size_t count = std::min(detail::lockstep_problems, target.batch() - first);
-        const std::size_t per_row = target.channels() * target.length();
         lockstep together(count, [&](const std::vector<std::size_t>& problems,
                                      const std::vector<const Eigen::VectorXd*>& points) {
-            signal_array<Real> y(static_cast<Eigen::Index>(problems.size()), N);
-            scattering_array<Real> rows(problems.size(), target.channels(), target.length());
-            for (std::size_t r = 0; r < problems.size(); ++r) {
-                y.row(static_cast<Eigen::Index>(r)) = points[r]->transpose().template cast<Real>();
-                const Real* from = target.data() + (first + problems[r]) * per_row;
-                std::copy(from, from + per_row, rows.data() + r * per_row);
-            }
-            const auto lg = S.loss_gradient(y, rows, o.loss, o.weights);
-            std::vector<evaluation> answers;
-            for (std::size_t r = 0; r < problems.size(); ++r)
-                answers.push_back({lg.loss[r], lg.gradient.row(static_cast<Eigen::Index>(r)).transpose().template cast<double>().matrix(),
-                                   lg.squared_error_by_order[r]});
-            return answers;
+            std::vector<std::size_t> rows;
+            for (const std::size_t p : problems) rows.push_back(first + p);
+            return evaluate(rows, points);
         });
         together.run([&](std::size_t i, const std::function<evaluation(const Eigen::VectorXd&)>& f) { solve(first + i, f); });
     }

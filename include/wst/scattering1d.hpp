@@ -1,12 +1,13 @@
 // Scattering1D<Backend, Real>: Kymatio 0.4's kymatio.Scattering1D in C++.
 // The frontend checks arguments, builds the filter bank, shapes the output and
-// runs the tree walk of core.hpp with the backend's primitives, on one or
-// several threads.
+// runs the tree walk of core.hpp with the backend's primitives, on the
+// threads, workspaces and backend memory of an executor (execution.hpp).
 #pragma once
 
 #include "wst/core.hpp"
 #include "wst/elementwise.hpp"
 #include "wst/error.hpp"
+#include "wst/execution.hpp"
 #include "wst/filter_bank.hpp"
 #include "wst/parameters.hpp"
 
@@ -20,12 +21,8 @@
 #include <limits>
 #include <memory>
 #include <mutex>
-#include <atomic>
-#include <condition_variable>
-#include <exception>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -110,12 +107,9 @@ public:
 
     explicit Scattering1D(const scattering1d_params& params, const execution& exec = {},
                           const warning_handler& on_warning = {})
-        : params_(params), geometry_(make_geometry(params)), threads_(exec.threads), exec_(exec) {
-        if (exec.threads < 1 || exec.threads > 1024)
-            detail::reject("threads", exec.threads, "the number of threads must be between 1 and 1024");
+        : params_(params), geometry_(make_geometry(params)), executor_(exec) {
         build_filters();
         build_paths();
-        pool_.push_back(std::make_unique<workspace_type>(*context_, 1));
         if (on_warning)
             for (const auto& w : geometry_.warnings) on_warning(w);
     }
@@ -145,7 +139,7 @@ public:
         return *full_bank_;
     }
     const std::vector<warning>& warnings() const { return geometry_.warnings; }
-    int threads() const { return threads_; }
+    int threads() const { return executor_.threads(); }
 
     // --- output layout ---------------------------------------------------
     // Number of channels C, and per order (order 0, 1[, 2]).
@@ -200,8 +194,8 @@ public:
         require_array_output();
         check_input(x, B, N);
         scattering_array<Real> out(B, paths_.size(), output_length());
-        const staged<const Real> in({{x, B * N}});
-        const staged<Real> result({{out.data(), out.size()}});
+        const staged<const Real> in(executor_, {{x, B * N}});
+        const staged<Real> result(executor_, {{out.data(), out.size()}});
         scattering_in_backend(in[0], B, N, result[0]);
         result.download();
         check_no_overflow(out.data(), out.size(), x, B * N, "coefficients");
@@ -227,8 +221,8 @@ public:
                            signal_array<Real>(static_cast<Eigen::Index>(B), static_cast<Eigen::Index>(path_length(c)))});
             arrays.push_back({out.back().coef.data(), B * path_length(c)});
         }
-        const staged<const Real> in({{x, B * N}});
-        const staged<Real> result(arrays);
+        const staged<const Real> in(executor_, {{x, B * N}});
+        const staged<Real> result(executor_, arrays);
         std::vector<core::channel_destination<Real>> dest;
         for (std::size_t c = 0; c < paths_.size(); ++c) dest.push_back({result[c], path_length(c)});
         run(in[0], B, dest);
@@ -256,9 +250,9 @@ public:
         require_array_output();
         check_shape(x, B, N);
         const std::size_t C = paths_.size(), L = output_length();
-        run_vjp(x, B, false, grad, [&](std::size_t b) {
-            return [&, b](workspace_type& w, std::size_t c, const Real*, std::size_t length, Real* cotangent) {
-                w.copy(g + (b * C + c) * L, cotangent, length);
+        run_vjp(x, B, false, grad, [&](std::size_t first, std::size_t rows) {
+            return [&, first, rows](workspace_type& w, std::size_t c, const Real*, std::size_t length, Real* cotangent) {
+                w.copy_rows(g + (first * C + c) * L, C * L, cotangent, length, rows, length);
             };
         });
     }
@@ -276,12 +270,12 @@ public:
                            "the shape of x, " + std::to_string(B) + " x " + std::to_string(N));
         check_finite(vr.data(), B * N, "v");
         scattering_array<Real> out(B, paths_.size(), output_length());
-        const staged<const Real> in({{xr.data(), B * N}, {vr.data(), B * N}});
-        const staged<Real> result({{out.data(), out.size()}});
+        const staged<const Real> in(executor_, {{xr.data(), B * N}, {vr.data(), B * N}});
+        const staged<Real> result(executor_, {{out.data(), out.size()}});
         std::vector<core::channel_destination<Real>> dest;
         for (std::size_t c = 0; c < paths_.size(); ++c)
             dest.push_back({result[0] + c * out.length(), paths_.size() * out.length()});
-        lease w(*this);
+        lease w(executor_);
         core::tree<workspace_type, Real> t(*w, geometry_, bank_, params_.max_order, 1);
         for (std::size_t b = 0; b < B; ++b) {
             t.jvp(in[0] + b * N, in[1] + b * N, dest);
@@ -309,8 +303,8 @@ public:
         require_array_output();
         check_input(x, B, N);
         check_array(g, B, "g", false);
-        const staged<const Real> in({{x, B * N}, {g.data(), g.size()}});
-        const staged<Real> result({{grad, B * N}});
+        const staged<const Real> in(executor_, {{x, B * N}, {g.data(), g.size()}});
+        const staged<Real> result(executor_, {{grad, B * N}});
         backward_in_backend(in[0], B, N, in[1], result[0]);
         result.download();
         check_no_overflow(grad, B * N, x, B * N, "gradient");
@@ -327,11 +321,11 @@ public:
         signal_array<Real> grad(rows.rows(), rows.cols());
         std::vector<std::pair<const Real*, std::size_t>> arrays{{rows.data(), static_cast<std::size_t>(rows.size())}};
         for (const auto& p : g) arrays.push_back({p.coef.data(), static_cast<std::size_t>(p.coef.size())});
-        const staged<const Real> in(arrays);
-        const staged<Real> result({{grad.data(), static_cast<std::size_t>(grad.size())}});
-        run_vjp(in[0], B, false, result[0], [&](std::size_t b) {
-            return [&, b](workspace_type& w, std::size_t c, const Real*, std::size_t L, Real* out) {
-                w.copy(in[1 + c] + b * L, out, L);
+        const staged<const Real> in(executor_, arrays);
+        const staged<Real> result(executor_, {{grad.data(), static_cast<std::size_t>(grad.size())}});
+        run_vjp(in[0], B, false, result[0], [&](std::size_t first, std::size_t rows) {
+            return [&, first, rows](workspace_type& w, std::size_t c, const Real*, std::size_t L, Real* out) {
+                w.copy(in[1 + c] + first * L, out, rows * L);
             };
         });
         result.download();
@@ -351,10 +345,10 @@ public:
         const auto B = static_cast<std::size_t>(rows.rows());
         check_input(rows.data(), B, static_cast<std::size_t>(rows.cols()));
         check_array(target, B, "target", true);
-        const std::size_t row = target.batch() == 1 ? 0 : 1;
-        const staged<const Real> targets({{target.data(), target.size()}});
-        return fused_loss(rows, kind, weights, [&](std::size_t b, std::size_t c) {
-            return targets[0] + (b * row * target.channels() + c) * target.length();
+        const std::size_t stride = target.batch() == 1 ? 0 : target.channels() * target.length();
+        const staged<const Real> targets(executor_, {{target.data(), target.size()}});
+        return fused_loss(rows, kind, weights, [&](std::size_t first, std::size_t c) {
+            return std::pair<const Real*, std::size_t>{targets[0] + first * stride + c * target.length(), stride};
         });
     }
 
@@ -369,15 +363,85 @@ public:
         check_paths(target, B, "target", true);
         std::vector<std::pair<const Real*, std::size_t>> arrays;
         for (const auto& p : target) arrays.push_back({p.coef.data(), static_cast<std::size_t>(p.coef.size())});
-        const staged<const Real> targets(arrays);
-        return fused_loss(rows, kind, weights, [&](std::size_t b, std::size_t c) {
-            return targets[c] + (target[c].coef.rows() == 1 ? 0 : b) * path_length(c);
+        const staged<const Real> targets(executor_, arrays);
+        return fused_loss(rows, kind, weights, [&](std::size_t first, std::size_t c) {
+            const std::size_t stride = target[c].coef.rows() == 1 ? 0 : path_length(c);
+            return std::pair<const Real*, std::size_t>{targets[c] + first * stride, stride};
+        });
+    }
+
+    // Targets kept where the backend works, for repeated loss_gradient calls
+    // that then send only y (the reconstruction's): a copy in device memory
+    // on a GPU; on the CPU the array itself, which must outlive this.
+    class resident_target {
+    public:
+        std::size_t batch() const { return B_; }
+
+    private:
+        friend class Scattering1D;
+        std::size_t B_ = 0;
+        const Real* data_ = nullptr;
+        typename Backend::template buffer<Real> copy_;
+    };
+    resident_target resident(const scattering_array<Real>& target) const {
+        require_array_output();
+        if (target.batch() == 0) detail::reject("target", "an empty batch (B = 0)", "at least one target signal");
+        check_array(target, target.batch(), "target", false);
+        resident_target r;
+        r.B_ = target.batch();
+        if constexpr (Backend::host_memory) {
+            r.data_ = target.data();
+        } else {
+            executor_.context().activate();
+            r.copy_ = typename Backend::template buffer<Real>(target.size());
+            Backend::upload(target.data(), r.copy_.data(), target.size());
+            r.data_ = r.copy_.data();
+        }
+        return r;
+    }
+
+    // The loss of row r of y against row rows[r] of a resident target, and
+    // its gradient (as loss_gradient above).
+    template <class Derived>
+    loss_and_gradient<Real> loss_gradient(const Eigen::DenseBase<Derived>& y, const resident_target& target,
+                                          const std::vector<std::size_t>& rows, wst::loss kind,
+                                          const order_weights& weights = {1, 1, 1}) const {
+        require_array_output();
+        const signal_array<Real> signals = as_rows(y);
+        const auto B = static_cast<std::size_t>(signals.rows());
+        check_input(signals.data(), B, static_cast<std::size_t>(signals.cols()));
+        if (rows.size() != B)
+            detail::reject("rows", std::to_string(rows.size()) + " target rows", "one per signal of y (" + std::to_string(B) + ")");
+        for (const std::size_t r : rows)
+            if (r >= target.batch())
+                detail::reject("rows", "target row " + std::to_string(r), "rows below the target's batch, " + std::to_string(target.batch()));
+        const std::size_t per_row = paths_.size() * output_length();
+        // Rows in order, one apart, are read where they are; others are
+        // gathered first (copies within the backend's memory).
+        bool in_order = true;
+        for (std::size_t r = 1; r < B; ++r) in_order = in_order && rows[r] == rows[0] + r;
+        const Real* base = target.data_ + rows[0] * per_row;
+        std::vector<Real> gathered_rows(in_order ? 0 : B * per_row);
+        const staged<Real> gathered(executor_, {{gathered_rows.data(), gathered_rows.size()}});
+        if (!in_order) {
+            lease w(executor_);
+            for (std::size_t r = 0; r < B; ++r) (*w).copy(target.data_ + rows[r] * per_row, gathered[0] + r * per_row, per_row);
+            (*w).synchronize();
+            base = gathered[0];
+        }
+        return fused_loss(signals, kind, weights, [&](std::size_t first, std::size_t c) {
+            return std::pair<const Real*, std::size_t>{base + first * per_row + c * output_length(), per_row};
         });
     }
 
 private:
-    using context_type = typename Backend::template context<Real>;
-    using workspace_type = typename Backend::template workspace<Real>;
+    using executor_type = executor<Backend, Real>;
+    using context_type = typename executor_type::context_type;
+    using workspace_type = typename executor_type::workspace_type;
+    using lease = typename executor_type::lease;
+    template <class T>
+    using staged = typename executor_type::template staged<T>;
+    using tree_type = core::tree<workspace_type, Real>;
 
     struct path_info {
         std::vector<int> key;
@@ -405,7 +469,7 @@ private:
         paths_.insert(paths_.end(), second.begin(), second.end());
     }
 
-    // The filters, on up to threads_ threads: their parameters go to bank_
+    // The filters, on the transform's threads: their parameters go to bank_
     // (without levels), their levels, compacted, to the backend's context.
     // Kymatio gives psi2 the levels min(max j1, j2, 1 + log2 T); a path
     // (n1, n2) reads level k1 of psi2, which for some (Q1, Q2) is not among
@@ -423,7 +487,7 @@ private:
             s2.levels = std::max(s2.levels, needed + 1);
         }
         std::vector<std::vector<compact_level>> compacted(specs.size());
-        parallel_for(specs.size(), [&](std::size_t, std::size_t i) {
+        executor_.parallel_for(specs.size(), [&](std::size_t, std::size_t i) {
             for (const auto& level : make_filter(specs[i], static_cast<std::size_t>(geometry_.N_padded)).levels)
                 compacted[i].push_back(compact(level));
         });
@@ -440,7 +504,8 @@ private:
                 (s.kind == filter_kind::psi1 ? bank_.psi1 : bank_.psi2).push_back(std::move(parameters));
             }
         }
-        context_ = std::make_unique<context_type>(psi1, psi2, phi, static_cast<std::size_t>(geometry_.N_padded), exec_.planning);
+        executor_.set_context(std::make_unique<context_type>(psi1, psi2, phi, static_cast<std::size_t>(geometry_.N_padded),
+                                                             executor_.settings().planning));
     }
 
     template <class Derived>
@@ -471,114 +536,28 @@ private:
         check_finite(x, B * N, "x", N);
     }
 
-    // Host arrays as the backend reads and writes them: the arrays
-    // themselves on the CPU backend; for a device backend, copies in device
-    // memory, uploaded when made (T const: inputs) or downloaded by
-    // download() (outputs).
-    template <class T>
-    class staged {
-        using value = std::remove_const_t<T>;
-
-    public:
-        explicit staged(const std::vector<std::pair<T*, std::size_t>>& host) : host_(host) {
-            if constexpr (Backend::host_memory) {
-                for (const auto& [data, n] : host_) pointers_.push_back(data);
-            } else {
-                for (const auto& [data, n] : host_) {
-                    copies_.emplace_back(n);
-                    pointers_.push_back(copies_.back().data());
-                    if constexpr (std::is_const_v<T>) Backend::upload(data, copies_.back().data(), n);
-                }
-            }
-        }
-        // Backend pointer of array i.
-        T* operator[](std::size_t i) const { return pointers_[i]; }
-        void download() const {
-            static_assert(!std::is_const_v<T>, "inputs are not downloaded");
-            if constexpr (!Backend::host_memory)
-                for (std::size_t i = 0; i < host_.size(); ++i)
-                    Backend::download(pointers_[i], host_[i].first, host_[i].second);
-        }
-
-    private:
-        std::vector<std::pair<T*, std::size_t>> host_;
-        std::vector<typename Backend::template buffer<value>> copies_;
-        std::vector<T*> pointers_;
-    };
-
-    // A workspace for `signals` signals from the pool, returned when the
-    // lease ends. The transform makes one for one signal; a new one is made
-    // only while calls overlap or when more signals are asked for.
-    class lease {
-    public:
-        explicit lease(const Scattering1D& s, std::size_t signals = 1) : s_(s) {
-            std::lock_guard<std::mutex> lock(s_.pool_mutex_);
-            auto& pool = s_.pool_;
-            const auto fits = std::find_if(pool.begin(), pool.end(), [&](const auto& w) { return w->capacity() >= signals; });
-            if (fits == pool.end()) {
-                w_ = std::make_unique<workspace_type>(*s_.context_, signals);
-            } else {
-                w_ = std::move(*fits);
-                pool.erase(fits);
-            }
-        }
-        ~lease() {
-            std::lock_guard<std::mutex> lock(s_.pool_mutex_);
-            s_.pool_.push_back(std::move(w_));
-        }
-        lease(const lease&) = delete;
-        lease& operator=(const lease&) = delete;
-        workspace_type& operator*() { return *w_; }
-
-    private:
-        const Scattering1D& s_;
-        std::unique_ptr<workspace_type> w_;
-    };
-
-    // Runs body(worker, i) for i < count on up to threads_ threads (the
-    // caller's among them), handing out i in increasing order.
-    template <class Body>
-    void parallel_for(std::size_t count, Body&& body) const {
-        const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(threads_), count);
-        std::atomic<std::size_t> next{0};
-        std::vector<std::exception_ptr> errors(workers);
-        auto work = [&](std::size_t worker) {
-            try {
-                for (std::size_t i = next++; i < count; i = next++) body(worker, i);
-            } catch (...) {
-                errors[worker] = std::current_exception();
-                next = count;
-            }
-        };
-        std::vector<std::thread> pool;
-        for (std::size_t t = 1; t < workers; ++t) pool.emplace_back(work, t);
-        work(0);
-        for (auto& t : pool) t.join();
-        for (auto& e : errors)
-            if (e) std::rethrow_exception(e);
-    }
-
-    // Threads over the batch when it has a signal per thread, otherwise over
-    // the subtrees of each signal.
-    bool threads_over_batch(std::size_t B) const { return threads_ == 1 || B >= static_cast<std::size_t>(threads_); }
-
     static std::vector<core::channel_destination<Real>> shifted(std::vector<core::channel_destination<Real>> dest,
                                                                std::size_t b) {
         for (auto& d : dest) d.data += b * d.batch_stride;
         return dest;
     }
 
+    // Whole signals on threads, in groups that go through each primitive
+    // together (a group of one: the signal alone), when the batch has a
+    // group per thread or groups of more than one; otherwise one signal at
+    // a time, its subtrees on the threads.
+    bool walks_groups(std::size_t B) const {
+        return (executor_.signals_per_walk() > 1 && B > 1) || executor_.threads_over_batch(B);
+    }
+
     void run(const Real* x, std::size_t B, const std::vector<core::channel_destination<Real>>& dest) const {
         const auto N = static_cast<std::size_t>(geometry_.N);
-        const std::size_t group = exec_.signals_per_walk > 0 ? exec_.signals_per_walk : Backend::signals_per_walk;
-        // Whole signals on threads, in groups that go through each primitive
-        // together (a group of one: the signal alone).
-        if ((group > 1 && B > 1) || threads_over_batch(B)) {
-            const std::size_t groups = (B + group - 1) / group;
-            parallel_for(groups, [&](std::size_t, std::size_t g) {
+        if (walks_groups(B)) {
+            const std::size_t group = executor_.signals_per_walk(), groups = (B + group - 1) / group;
+            executor_.parallel_for(groups, [&](std::size_t, std::size_t g) {
                 const std::size_t first = g * group, rows = std::min(group, B - first);
-                lease w(*this, rows);
-                core::tree<workspace_type, Real> t(*w, geometry_, bank_, params_.max_order, rows);
+                lease w(executor_, rows);
+                tree_type t(*w, geometry_, bank_, params_.max_order, rows);
                 const auto out = shifted(dest, first);
                 t.forward_root(x + first * N, out);
                 for (std::size_t n1 = 0; n1 < t.subtrees(); ++n1) t.forward_subtree(n1, t.spectrum(), out);
@@ -586,70 +565,73 @@ private:
             });
             return;
         }
-        lease root_w(*this);
-        core::tree<workspace_type, Real> root(*root_w, geometry_, bank_, params_.max_order, 1);
+        lease root_w(executor_);
+        tree_type root(*root_w, geometry_, bank_, params_.max_order, 1);
         for (std::size_t b = 0; b < B; ++b) {
             const auto out = shifted(dest, b);
             root.forward_root(x + b * N, out);
             (*root_w).synchronize();  // the subtrees, on other workspaces, read its spectrum
-            parallel_for(root.subtrees(), [&](std::size_t, std::size_t n1) {
-                lease w(*this);
-                core::tree<workspace_type, Real>(*w, geometry_, bank_, params_.max_order, 1)
-                    .forward_subtree(n1, root.spectrum(), out);
+            executor_.parallel_for(root.subtrees(), [&](std::size_t, std::size_t n1) {
+                lease w(executor_);
+                tree_type(*w, geometry_, bank_, params_.max_order, 1).forward_subtree(n1, root.spectrum(), out);
                 (*w).synchronize();
             });
         }
     }
 
-    // Reverse mode over the batch: cotangent_for(b) gives the cotangent
-    // callback of signal b (see core::tree); with_values: the callbacks read
-    // the coefficients (a loss does, a given cotangent does not). Each
+    // Reverse mode over the batch, walked as the forward pass is:
+    // cotangent_for(first, rows) gives the cotangent callback of signals
+    // first .. first + rows - 1 (see core::tree); with_values: the callbacks
+    // read the coefficients (a loss does, a given cotangent does not). Each
     // subtree's share of the root's gradient is added in subtree order,
-    // whatever thread computed it, so the bits do not depend on threads_.
+    // whatever thread computed it, so the bits do not depend on the threads;
+    // if a subtree fails, the others stop waiting for their turn.
     template <class CotangentFor>
     void run_vjp(const Real* x, std::size_t B, bool with_values, Real* grad, CotangentFor&& cotangent_for) const {
         const auto N = static_cast<std::size_t>(geometry_.N);
-        using tree_type = core::tree<workspace_type, Real>;
         auto add_share = [](workspace_type& w, tree_type& into, const typename tree_type::complex_type* share) {
             w.add(reinterpret_cast<const Real*>(share), reinterpret_cast<Real*>(into.gradient_of_spectrum()),
                   2 * into.spectrum_size());
         };
-        if (threads_over_batch(B)) {
-            parallel_for(B, [&](std::size_t, std::size_t b) {
-                lease w(*this);
-                tree_type t(*w, geometry_, bank_, params_.max_order, 1);
-                auto cotangent = cotangent_for(b);
-                t.vjp_root(x + b * N, with_values, cotangent);
+        if (walks_groups(B)) {
+            const std::size_t group = executor_.signals_per_walk(), groups = (B + group - 1) / group;
+            executor_.parallel_for(groups, [&](std::size_t, std::size_t g) {
+                const std::size_t first = g * group, rows = std::min(group, B - first);
+                lease w(executor_, rows);
+                tree_type t(*w, geometry_, bank_, params_.max_order, rows);
+                auto cotangent = cotangent_for(first, rows);
+                t.vjp_root(x + first * N, with_values, cotangent);
                 for (std::size_t n1 = 0; n1 < t.subtrees(); ++n1) {
                     auto* share = t.subtree_gradient();
                     t.vjp_subtree(n1, t.spectrum(), with_values, cotangent, share);
                     add_share(*w, t, share);
                 }
-                t.vjp_finish(grad + b * N);
+                t.vjp_finish(grad + first * N);
                 (*w).synchronize();
             });
             return;
         }
-        lease root_w(*this);
+        lease root_w(executor_);
         tree_type root(*root_w, geometry_, bank_, params_.max_order, 1);
         for (std::size_t b = 0; b < B; ++b) {
-            auto cotangent = cotangent_for(b);
+            auto cotangent = cotangent_for(b, 1);
             root.vjp_root(x + b * N, with_values, cotangent);
             (*root_w).synchronize();  // the subtrees, on other workspaces, read its spectrum
-            std::mutex turn_mutex;
-            std::condition_variable turn_changed;
-            std::size_t turn = 0;  // the next subtree whose share is added
-            parallel_for(root.subtrees(), [&](std::size_t, std::size_t n1) {
-                lease w(*this);
-                tree_type t(*w, geometry_, bank_, params_.max_order, 1);
-                auto* share = t.subtree_gradient();
-                t.vjp_subtree(n1, root.spectrum(), with_values, cotangent, share);
-                std::unique_lock<std::mutex> lock(turn_mutex);
-                turn_changed.wait(lock, [&] { return turn == n1; });
-                add_share(*w, root, share);
-                (*w).synchronize();  // added before the next subtree adds its share
-                ++turn;
-                turn_changed.notify_all();
+            turns order;
+            executor_.parallel_for(root.subtrees(), [&](std::size_t, std::size_t n1) {
+                try {
+                    lease w(executor_);
+                    tree_type t(*w, geometry_, bank_, params_.max_order, 1);
+                    auto* share = t.subtree_gradient();
+                    t.vjp_subtree(n1, root.spectrum(), with_values, cotangent, share);
+                    if (!order.wait(n1)) return;  // an earlier subtree failed
+                    add_share(*w, root, share);
+                    (*w).synchronize();  // added before the next subtree adds its share
+                    order.done();
+                } catch (...) {
+                    order.fail();
+                    throw;
+                }
             });
             root.vjp_finish(grad + b * N);
             (*root_w).synchronize();
@@ -659,10 +641,13 @@ private:
     // The loss of each signal accumulates channel by channel while the tree is
     // walked; its cotangent is known per channel for every loss but the norm,
     // whose gradient (S - S*) / ||S - S*|| is the sum_squares gradient scaled
-    // at the end (the backward pass is linear in the cotangent).
-    template <class TargetChannel>
+    // at the end (the backward pass is linear in the cotangent). The sums of
+    // every signal and channel stay in the backend's memory until the walk
+    // ends and are read once. target_rows(first, c) gives the target of
+    // channel c for signal `first` and the distance between signals' targets.
+    template <class TargetRows>
     loss_and_gradient<Real> fused_loss(const signal_array<Real>& y, wst::loss kind, const order_weights& weights,
-                                       TargetChannel&& target_channel) const {
+                                       TargetRows&& target_rows) const {
         for (std::size_t m = 0; m < weights.size(); ++m)
             if (!(weights[m] >= 0) || !std::isfinite(weights[m]))
                 detail::reject("order_weights[" + std::to_string(m) + "]", weights[m], "weights must be finite and >= 0");
@@ -671,25 +656,29 @@ private:
         for (std::size_t c = 0; c < paths_.size(); ++c) count += path_length(c);
         loss_and_gradient<Real> result{std::vector<double>(B, 0.0), signal_array<Real>(y.rows(), y.cols()),
                                        std::vector<std::array<double, 3>>(B, {0, 0, 0})};
-        // Per channel, summed in channel order below: independent of threads.
+        // {sum |d|, sum d^2} per signal and channel, summed in channel order
+        // below: independent of the threads.
         const std::size_t C = paths_.size();
-        std::vector<double> loss_per_channel(B * C, 0.0), squares_per_channel(B * C, 0.0);
-        const staged<const Real> in({{y.data(), static_cast<std::size_t>(y.size())}});
-        const staged<Real> gradient({{result.gradient.data(), static_cast<std::size_t>(result.gradient.size())}});
-        run_vjp(in[0], B, true, gradient[0], [&](std::size_t b) {
-            return [&, b](workspace_type& w, std::size_t c, const Real* S, std::size_t L, Real* out) {
+        std::vector<double> sums(B * C * 2, 0.0);
+        const staged<const Real> in(executor_, {{y.data(), static_cast<std::size_t>(y.size())}});
+        const staged<Real> gradient(executor_, {{result.gradient.data(), static_cast<std::size_t>(result.gradient.size())}});
+        const staged<double> channel_sums(executor_, {{sums.data(), sums.size()}});
+        run_vjp(in[0], B, true, gradient[0], [&](std::size_t first, std::size_t rows) {
+            return [&, first, rows](workspace_type& w, std::size_t c, const Real* S, std::size_t L, Real* out) {
                 const auto order = static_cast<std::size_t>(paths_[c].order);
                 const elementwise::loss_term<Real> term{kind, static_cast<Real>(weights[order]), static_cast<Real>(count)};
-                const auto [abs_sum, square_sum] = w.loss_channel(term, S, target_channel(b, c), L, out);
-                squares_per_channel[b * C + c] = square_sum;
-                loss_per_channel[b * C + c] = weights[order] * (kind == wst::loss::l1 ? abs_sum : square_sum);
+                const auto [target, stride] = target_rows(first, c);
+                w.loss_rows(term, S, target, stride, rows, L, out, channel_sums[0] + (first * C + c) * 2, C * 2);
             };
         });
         gradient.download();
+        channel_sums.download();
         for (std::size_t b = 0; b < B; ++b)
             for (std::size_t c = 0; c < C; ++c) {
-                result.squared_error_by_order[b][static_cast<std::size_t>(paths_[c].order)] += squares_per_channel[b * C + c];
-                result.loss[b] += loss_per_channel[b * C + c];
+                const auto order = static_cast<std::size_t>(paths_[c].order);
+                const double abs_sum = sums[(b * C + c) * 2], square_sum = sums[(b * C + c) * 2 + 1];
+                result.squared_error_by_order[b][order] += square_sum;
+                result.loss[b] += weights[order] * (kind == wst::loss::l1 ? abs_sum : square_sum);
             }
         for (std::size_t b = 0; b < B; ++b) {
             double& l = result.loss[b];
@@ -774,15 +763,11 @@ private:
 
     scattering1d_params params_;
     scattering1d_geometry geometry_;
-    int threads_;
-    execution exec_;
+    executor_type executor_;
     filter_bank bank_;  // parameters (xi, sigma, j) of every filter; no levels
     mutable std::once_flag full_bank_once_;
     mutable std::unique_ptr<filter_bank> full_bank_;
     std::vector<path_info> paths_;
-    std::unique_ptr<context_type> context_;
-    mutable std::mutex pool_mutex_;
-    mutable std::vector<std::unique_ptr<workspace_type>> pool_;
 };
 
 }  // namespace wst

@@ -6,6 +6,7 @@
 // time, so concurrent calls each take their own.
 #pragma once
 
+#include "wst/backend/device_kernels.hpp"
 #include "wst/backend/fftw_plan.hpp"
 #include "wst/elementwise.hpp"
 #include "wst/exact_sqrt.hpp"
@@ -77,6 +78,8 @@ struct fftw {
             for (const auto& f : psi2_) note_mirrored(f);
         }
 
+        // The CPU has one memory: nothing to make current.
+        void activate() const {}
         std::size_t N_padded() const { return N_padded_; }
         const plan& r2c(std::size_t n) const { return *r2c_[level_of(n)]; }
         const plan& c2c_backward(std::size_t n) const { return *c2c_backward_[level_of(n)]; }
@@ -326,16 +329,24 @@ struct fftw {
 
         void copy(const Real* in, Real* out, std::size_t count) const { std::copy(in, in + count, out); }
 
+        // rows x L values, rows src_stride and dst_stride apart.
+        void copy_rows(const Real* src, std::size_t src_stride, Real* dst, std::size_t dst_stride, std::size_t rows,
+                       std::size_t L) const {
+            for (std::size_t r = 0; r < rows; ++r) std::copy(src + r * src_stride, src + r * src_stride + L, dst + r * dst_stride);
+        }
+
         // The work queued so far is done (the CPU does it at once).
         void synchronize() const {}
 
-        // The loss terms of L coefficients against their target: the
-        // cotangents into `cotangent`, and {sum |d|, sum d^2}.
-        std::pair<double, double> loss_channel(const elementwise::loss_term<Real>& term, const Real* S,
-                                               const Real* target, std::size_t L, Real* cotangent) const {
-            double abs_sum = 0, square_sum = 0;
-            for (std::size_t t = 0; t < L; ++t) cotangent[t] = term(S[t], target[t], abs_sum, square_sum);
-            return {abs_sum, square_sum};
+        // The loss terms of a channel's rows x L coefficients S against their
+        // target (rows target_stride apart): the cotangents, and {sum |d|, sum
+        // d^2} per row at sums + r * sums_stride: the device backend's row
+        // function, one row after the other.
+        void loss_rows(const elementwise::loss_term<Real>& term, const Real* S, const Real* target,
+                       std::size_t target_stride, std::size_t rows, std::size_t L, Real* cotangent, double* sums,
+                       std::size_t sums_stride) const {
+            const device_kernels::loss_rows<Real> row{term, S, target, target_stride, L, cotangent, sums, sums_stride};
+            for (std::size_t r = 0; r < rows; ++r) row(r);
         }
 
     private:
