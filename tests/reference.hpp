@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -13,7 +14,12 @@
 
 namespace ref {
 
-inline std::filesystem::path dir(const std::string& name) { return std::filesystem::path(WST_REFERENCE_DIR) / name; }
+// The cases' folder: the source tree's, or $WST_REFERENCE_DIR (a GPU bundle
+// carries its own copy, scripts/gpu-check.sh).
+inline std::filesystem::path dir(const std::string& name) {
+    const char* moved = std::getenv("WST_REFERENCE_DIR");
+    return std::filesystem::path(moved != nullptr && *moved != '\0' ? moved : WST_REFERENCE_DIR) / name;
+}
 
 inline const std::vector<std::string>& cases() {
     static const std::vector<std::string> all = {

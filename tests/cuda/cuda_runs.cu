@@ -1,5 +1,6 @@
 // The CUDA backend behind cuda_runs.hpp.
 #include "cuda_runs.hpp"
+#include "../device_checks.hpp"
 #include "../flat_output.hpp"
 
 #include <wst/backend/cuda.cuh>
@@ -11,7 +12,18 @@ namespace cuda_runs {
 
 using gpu = wst::backend::cuda;
 
-bool device_available() { return wst::cuda::device_available(); }
+device_probe probe() {
+    const auto s = wst::cuda::probe_devices();
+    using wst::cuda::availability;
+    return {s.state == availability::available, s.state == availability::no_device || s.state == availability::no_driver,
+            s.message};
+}
+
+void configurations(const std::function<void(bool, const std::string&)>& check) {
+    device_checks::configurations<gpu>(check);
+}
+
+std::size_t peak_device_memory() { return wst::cuda::memory().peak; }
 
 std::string device_name() {
     cudaDeviceProp prop{};

@@ -6,13 +6,27 @@
 #include <wst/parameters.hpp>
 #include <wst/reconstruct.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace cuda_runs {
 
-bool device_available();
+// Whether the GPU tests can run: "available", or why not, with whether
+// that is a machine without a GPU (skip) or a GPU machine in error (fail).
+struct device_probe {
+    bool available, no_gpu;
+    std::string message;
+};
+device_probe probe();
 std::string device_name();
+
+// device_checks::configurations on the GPU (B = 130 on four streams, the
+// per-subtree paths, jvp, the double device-pointer API).
+void configurations(const std::function<void(bool, const std::string&)>& check);
+
+// Peak device memory of this process so far, in bytes.
+std::size_t peak_device_memory();
 
 // The coefficients of B signals (x: B x N, row-major), flattened like the
 // reference's S.npy (array) or S_flat.npy (list, T = 0).

@@ -1,16 +1,22 @@
 // wst_cuda_tests: the CUDA backend against Kymatio's reference outputs and
 // gradients (the CPU tolerances), against the CPU backend on random inputs,
-// and a reconstruction on the GPU reaching the CPU's quality. Without a CUDA
-// device it says that the GPU tests were skipped and exits 0.
+// the configurations only a device walks (device_checks.hpp), and a
+// reconstruction on the GPU reaching the CPU's quality. On a machine without
+// a GPU it says that the GPU tests were skipped and exits 0 (1 under
+// WST_REQUIRE_GPU=1); a GPU machine whose driver or runtime fails exits 1.
 #include "../reference.hpp"
 #include "cuda_runs.hpp"
 #include "tools/harmonic.hpp"
 
 #include <wst/wst.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <random>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -110,15 +116,37 @@ void reconstruction() {
 
 }  // namespace
 
-int main() try {
-    if (!cuda_runs::device_available()) {
-        std::cout << "wst_cuda_tests: no CUDA device here: the GPU tests were skipped\n";
-        return 0;
+// Arguments name the parts to run (reference, compare, configurations,
+// reconstruction); none: all of them.
+int main(int argc, char** argv) try {
+    const std::vector<std::string> parts(argv + 1, argv + argc);
+    for (const auto& p : parts)
+        if (p != "reference" && p != "compare" && p != "configurations" && p != "reconstruction") {
+            std::cout << "wst_cuda_tests: unknown part '" << p << "' (reference, compare, configurations, reconstruction)\n";
+            return 2;
+        }
+    auto wanted = [&](const std::string& part) { return parts.empty() || std::find(parts.begin(), parts.end(), part) != parts.end(); };
+    // Only a machine without a GPU skips; a GPU machine whose driver or
+    // runtime fails is a failure. WST_REQUIRE_GPU=1 makes a skip a failure
+    // too (the GPU check sets it).
+    const char* require = std::getenv("WST_REQUIRE_GPU");
+    const bool required = require != nullptr && std::string(require) == "1";
+    const auto probe = cuda_runs::probe();
+    if (!probe.available) {
+        if (probe.no_gpu && !required) {
+            std::cout << "wst_cuda_tests: " << probe.message << ": the GPU tests were skipped\n";
+            return 0;
+        }
+        std::cout << "wst_cuda_tests: " << probe.message
+                  << (probe.no_gpu ? " (WST_REQUIRE_GPU=1: a GPU is required)" : "") << '\n';
+        return 1;
     }
     std::cout << "wst_cuda_tests on " << cuda_runs::device_name() << '\n';
-    reference_cases();
-    cpu_against_gpu();
-    reconstruction();
+    if (wanted("reference")) reference_cases();
+    if (wanted("compare")) cpu_against_gpu();
+    if (wanted("configurations")) cuda_runs::configurations(check);
+    if (wanted("reconstruction")) reconstruction();
+    std::cout << "peak device memory: " << cuda_runs::peak_device_memory() << " bytes\n";
     std::cout << passes << " passed, " << failures << " failed\n";
     return failures == 0 ? 0 : 1;
 } catch (const std::exception& e) {
