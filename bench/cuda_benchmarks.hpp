@@ -3,10 +3,15 @@
 
 namespace bench {
 
-// Registers forward/<config>/<precision>/cuda_b<batch> (batch 32 and 256)
-// and fft_floor/<config>/float/cuda_b256 (cuFFT alone running the FFTs of
-// one forward pass, batched over the signals) when a CUDA device is present;
-// returns whether one was.
+// Registers, when a CUDA device is present (returns whether one was):
+//   forward/<config>/<precision>/cuda_b<B> and backward/... (batch 32 and
+//   256, 4 host threads: batch 32 is one group of signals on one stream,
+//   256 four groups on four), with the peak device memory;
+//   fft_floor/<config>/float/cuda_b<B> (cuFFT alone running the FFTs of one
+//   forward pass, batched over the signals, in the backend's layouts);
+//   reconstruct/seed/float/cuda_b<B> (B = 1, 16, 128 problems solved
+//   together) and transfers/seed/float/cuda_b<B> (one round's host-device
+//   copies).
 bool register_cuda_benchmarks();
 
 }  // namespace bench
