@@ -6,6 +6,9 @@
 #include "tools/output_file.hpp"
 #include "tools/quality.hpp"
 #include "tools/reconstruct_options.hpp"
+#ifdef WST_HAVE_CUDA
+#include "tools/reconstruct_on_gpu.hpp"
+#endif
 #include "tools/reconstruction_report.hpp"
 #include "tools/signal_io.hpp"
 
@@ -77,7 +80,12 @@ int reconstruct(const options& o, wst::reconstruction_options r, const tools::si
     };
     const Eigen::Array<Real, 1, Eigen::Dynamic> signal =
         Eigen::Map<const Eigen::Array<double, 1, Eigen::Dynamic>>(x.values.data(), static_cast<Eigen::Index>(x.N)).cast<Real>();
+#ifdef WST_HAVE_CUDA
+    const auto result = o.backend == "cuda" ? tools::reconstruct_on_gpu<Real>(params, o.threads, signal, r)
+                                            : wst::reconstruct_signals(S, signal, r)[0];
+#else
     const auto result = wst::reconstruct_signals(S, signal, r)[0];
+#endif
 
     const std::vector<double> y(result.signal.begin(), result.signal.end());
     const tools::reconstruction_quality q = tools::quality(params, x.values, y, o.threads);
@@ -106,6 +114,7 @@ int reconstruct(const options& o, wst::reconstruction_options r, const tools::si
         {"init", o.init},
         {"seed", o.seed},
         {"precision", o.precision},
+        {"backend", o.backend},
         {"transform",
          {{"J", S.J()}, {"Q", {params.Q.q1, params.Q.q2}}, {"T", S.average() == wst::averaging::mode::global ? nlohmann::json("global") : nlohmann::json(S.T())},
           {"max_order", S.max_order()}, {"shape", S.shape()}, {"N_padded", S.N_padded()}, {"channels", S.output_size()}}}};
@@ -127,6 +136,11 @@ int run(const options& o) {
     // Every option is checked before any file is read or written.
     wst::scattering1d_params params = tools::reconstruct_params(o, 1);  // shape: the input's, once read
     const wst::reconstruction_options settings = tools::reconstruction_settings(o);
+#ifndef WST_HAVE_CUDA
+    if (o.backend == "cuda")
+        throw std::runtime_error("--backend cuda: this wst-reconstruct was built without the CUDA backend "
+                                 "(configure with a CUDA toolkit, WST_CUDA=AUTO or ON)");
+#endif
     // Refuse to write any output over the input.
     for (const char* name : {"original.npy", "original.wav", "reconstruction.npy", "reconstruction.wav", "loss.csv",
                              "summary.json", "original.png", "reconstruction.png", "loss.png",

@@ -20,7 +20,8 @@
 namespace tools {
 
 struct reconstruct_options {
-    std::string input, outdir, Q = "1", T, optimizer = "lbfgs", loss = "norm", init = "phase-gradient", precision = "float";
+    std::string input, outdir, Q = "1", T, optimizer = "lbfgs", loss = "norm", init = "phase-gradient", precision = "float",
+                backend = "cpu";
     int J = 0, max_order = 2, iterations = 0, evals = 200, sample_rate = 8000;
     double target_error = 0;
     std::optional<double> lr;
@@ -49,6 +50,8 @@ inline void add_reconstruct_options(CLI::App& app, reconstruct_options& o) {
         ->check(CLI::IsMember({"phase-gradient", "noise", "envelope"}));
     app.add_option("--seed", o.seed, "seed of the initial noise (default 0)");
     app.add_option("--precision", o.precision, "float or double (default float)")->check(CLI::IsMember({"float", "double"}));
+    app.add_option("--backend", o.backend, "cpu or cuda (default cpu; cuda when built with the CUDA backend)")
+        ->check(CLI::IsMember({"cpu", "cuda"}));
     app.add_option("--threads", o.threads, "threads for the transform (default: every core; the result does not depend on it)");
     app.add_option("--sample-rate", o.sample_rate, "sample rate of the .wav output for .npy input (default 8000)");
 }
