@@ -24,8 +24,10 @@ cmake --build "$build" -j "$jobs"
 ctest --test-dir "$build" --output-on-failure -j "$jobs"
 [ "$mode" = --quick ] && exit 0
 
-# The sanitized builds leave out what they cannot check: the package test
-# builds another project with its own flags. Their debug information is line
+# The sanitized builds leave out what they cannot check (the package test
+# builds another project with its own flags) and the benchmark programs,
+# whose smoke and memory runs the release build makes (under ASan the 2^22
+# sample run alone takes over a minute). Their debug information is line
 # tables only (-g1): enough for the sanitizers' stack traces, a third less
 # compile time than -g.
 step "2. AddressSanitizer + UndefinedBehaviorSanitizer, every test"
@@ -33,7 +35,7 @@ sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 # (-Wno-maybe-uninitialized: GCC's -O1 false alarms in libstdc++'s <regex>.)
 cmake -S . -B "$build-asan" -DCMAKE_BUILD_TYPE=None \
     -DCMAKE_CXX_FLAGS="-O1 -g1 -fno-omit-frame-pointer -Wno-maybe-uninitialized $sanitize" \
-    -DCMAKE_EXE_LINKER_FLAGS="$sanitize" -DWST_CUDA=OFF
+    -DCMAKE_EXE_LINKER_FLAGS="$sanitize" -DWST_CUDA=OFF -DWST_BUILD_BENCHMARKS=OFF
 cmake --build "$build-asan" -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$build-asan" --output-on-failure -j "$jobs" -E package_consumer
