@@ -66,13 +66,6 @@ wst::loss_and_gradient<Real> loss_gradient(const wst::scattering1d_params& p, co
     return S.loss_gradient(y, target, kind);
 }
 
-template <class Real>
-wst::reconstruction_result<Real> reconstruct(const wst::scattering1d_params& p, const Eigen::Array<Real, 1, Eigen::Dynamic>& x,
-                                             const wst::reconstruction_options& o) {
-    const wst::Scattering1D<gpu, Real> S(p);
-    return wst::reconstruct_signals(S, x, o)[0];
-}
-
 template std::vector<double> forward<float>(const wst::scattering1d_params&, const std::vector<float>&, std::size_t);
 template std::vector<double> forward<double>(const wst::scattering1d_params&, const std::vector<double>&, std::size_t);
 template std::vector<double> forward_on_device<float>(const wst::scattering1d_params&, const std::vector<float>&,
@@ -86,8 +79,5 @@ template wst::loss_and_gradient<float> loss_gradient<float>(const wst::scatterin
 template wst::loss_and_gradient<double> loss_gradient<double>(const wst::scattering1d_params&,
                                                               const wst::signal_array<double>&,
                                                               const wst::scattering_array<double>&, wst::loss);
-template wst::reconstruction_result<float> reconstruct<float>(const wst::scattering1d_params&,
-                                                              const Eigen::Array<float, 1, Eigen::Dynamic>&,
-                                                              const wst::reconstruction_options&);
 
 }  // namespace cuda_runs

@@ -48,9 +48,4 @@ template <class Real>
 wst::loss_and_gradient<Real> loss_gradient(const wst::scattering1d_params& p, const wst::signal_array<Real>& y,
                                            const wst::scattering_array<Real>& target, wst::loss kind);
 
-// A reconstruction of x (one signal) from noise on the GPU.
-template <class Real>
-wst::reconstruction_result<Real> reconstruct(const wst::scattering1d_params& p, const Eigen::Array<Real, 1, Eigen::Dynamic>& x,
-                                             const wst::reconstruction_options& o);
-
 }  // namespace cuda_runs

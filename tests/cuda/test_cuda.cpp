@@ -7,6 +7,7 @@
 #include "../reference.hpp"
 #include "cuda_runs.hpp"
 #include "tools/harmonic.hpp"
+#include "tools/reconstruct_on_gpu.hpp"
 
 #include <wst/wst.hpp>
 
@@ -105,10 +106,10 @@ void reconstruction() {
     o.init = wst::initialization::noise;
     o.max_iterations = 200;
     o.max_evaluations = 0;
-    const auto r = cuda_runs::reconstruct<float>({.J = 6, .shape = 8192, .Q = 16}, x, o);
+    const auto r = tools::reconstruct_on_gpu<float>({.J = 6, .shape = 8192, .Q = 16}, 1, x, o);
     check(r.final.relative_error <= 0.10, "harmonic reconstruction on the GPU: relative error " +
                                               std::to_string(r.final.relative_error) + " <= 0.10");
-    const auto d = cuda_runs::reconstruct<float>({.J = 6, .shape = 8192, .Q = 16}, x, {});
+    const auto d = tools::reconstruct_on_gpu<float>({.J = 6, .shape = 8192, .Q = 16}, 1, x, {});
     check(d.final.relative_error <= 0.005 && d.final.relative_error_by_order[2] <= 0.05,
           "default reconstruction on the GPU: relative error " + std::to_string(d.final.relative_error) +
               " <= 0.005, order 2 " + std::to_string(d.final.relative_error_by_order[2]) + " <= 0.05");

@@ -30,6 +30,7 @@
 #include <complex>
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -238,9 +239,18 @@ struct device {
 
 private:
     static void transfer(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind kind) {
-        const queue q(current());
+        const queue& q = transfer_queue();
         check(cudaMemcpyAsync(dst, src, bytes, kind, q.get()), kind == cudaMemcpyHostToDevice ? "upload" : "download");
         q.synchronize();
+    }
+    // The calling thread's transfer stream on its current device, made on
+    // first use (a stream per copy would cost a creation and a destruction).
+    static const queue& transfer_queue() {
+        thread_local std::map<int, std::unique_ptr<queue>> queues;
+        const int d = current();
+        auto& q = queues[d];
+        if (!q) q = std::make_unique<queue>(d);
+        return *q;
     }
 };
 
