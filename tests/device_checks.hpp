@@ -11,25 +11,19 @@
 // check(ok, what) records each result.
 #pragma once
 
+#include "noise.hpp"
+
 #include <wst/backend/fftw.hpp>
 #include <wst/scattering1d.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <random>
 #include <string>
 
 namespace device_checks {
 
-template <class Real>
-wst::signal_array<Real> noise(Eigen::Index B, Eigen::Index N, unsigned seed) {
-    std::mt19937 gen(seed);
-    std::normal_distribution<double> d;
-    wst::signal_array<Real> x(B, N);
-    for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = static_cast<Real>(d(gen));
-    return x;
-}
+using test_signals::noise;
 
 // max |a - b| <= tolerance * max |b| over n values.
 template <class A, class B>

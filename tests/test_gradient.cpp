@@ -1,6 +1,7 @@
 // The hand-written gradient: against Kymatio's torch autograd, the adjoint
 // identity with the forward mode, finite differences, and the fused losses
 // against backward() with each loss's own cotangent.
+#include "noise.hpp"
 #include "reference.hpp"
 
 #include <wst/wst.hpp>
@@ -12,17 +13,9 @@
 
 using wst::Scattering1D;
 using fftw = wst::backend::fftw;
+using test_signals::noise;
 
 namespace {
-
-template <class Real>
-wst::signal_array<Real> noise(Eigen::Index B, Eigen::Index N, unsigned seed) {
-    std::mt19937 gen(seed);
-    std::normal_distribution<double> d;
-    wst::signal_array<Real> x(B, N);
-    for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = static_cast<Real>(d(gen));
-    return x;
-}
 
 template <class Real>
 wst::scattering_array<Real> random_like(const wst::scattering_array<Real>& a, unsigned seed) {

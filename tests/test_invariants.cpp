@@ -1,5 +1,7 @@
 // Properties of the transform that hold whatever Kymatio does: shapes,
 // energy, linearity of order 0, equivariance, batching and thread safety.
+#include "noise.hpp"
+
 #include <wst/wst.hpp>
 
 #include <catch2/catch.hpp>
@@ -9,25 +11,13 @@
 #include <cmath>
 #include <filesystem>
 #include <future>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
 
 using wst::Scattering1D;
 using fftw = wst::backend::fftw;
-
-namespace {
-
-wst::signal_array<double> noise(Eigen::Index B, Eigen::Index N, unsigned seed) {
-    std::mt19937 gen(seed);
-    std::normal_distribution<double> d;
-    wst::signal_array<double> x(B, N);
-    for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = d(gen);
-    return x;
-}
-
-}  // namespace
+using test_signals::noise;
 
 TEST_CASE("output shape follows the parameters", "[invariants]") {
     const Scattering1D<fftw, double> S({.J = 5, .shape = 1000, .Q = 4});

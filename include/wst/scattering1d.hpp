@@ -550,18 +550,28 @@ private:
         return (executor_.signals_per_walk() > 1 && B > 1) || executor_.threads_over_batch(B);
     }
 
+    // body(workspace, tree, first, rows) for each group of signals first ..
+    // first + rows - 1, the groups on the transform's threads, each on a
+    // workspace of its own, whose work is done when the body returns.
+    template <class Body>
+    void for_each_group(std::size_t B, Body&& body) const {
+        const std::size_t group = executor_.signals_per_walk(), groups = (B + group - 1) / group;
+        executor_.parallel_for(groups, [&](std::size_t, std::size_t g) {
+            const std::size_t first = g * group, rows = std::min(group, B - first);
+            lease w(executor_, rows);
+            tree_type t(*w, geometry_, bank_, params_.max_order, rows);
+            body(*w, t, first, rows);
+            (*w).synchronize();
+        });
+    }
+
     void run(const Real* x, std::size_t B, const std::vector<core::channel_destination<Real>>& dest) const {
         const auto N = static_cast<std::size_t>(geometry_.N);
         if (walks_groups(B)) {
-            const std::size_t group = executor_.signals_per_walk(), groups = (B + group - 1) / group;
-            executor_.parallel_for(groups, [&](std::size_t, std::size_t g) {
-                const std::size_t first = g * group, rows = std::min(group, B - first);
-                lease w(executor_, rows);
-                tree_type t(*w, geometry_, bank_, params_.max_order, rows);
+            for_each_group(B, [&](workspace_type&, tree_type& t, std::size_t first, std::size_t) {
                 const auto out = shifted(dest, first);
                 t.forward_root(x + first * N, out);
                 for (std::size_t n1 = 0; n1 < t.subtrees(); ++n1) t.forward_subtree(n1, t.spectrum(), out);
-                (*w).synchronize();
             });
             return;
         }
@@ -594,20 +604,15 @@ private:
                   2 * into.spectrum_size());
         };
         if (walks_groups(B)) {
-            const std::size_t group = executor_.signals_per_walk(), groups = (B + group - 1) / group;
-            executor_.parallel_for(groups, [&](std::size_t, std::size_t g) {
-                const std::size_t first = g * group, rows = std::min(group, B - first);
-                lease w(executor_, rows);
-                tree_type t(*w, geometry_, bank_, params_.max_order, rows);
+            for_each_group(B, [&](workspace_type& w, tree_type& t, std::size_t first, std::size_t rows) {
                 auto cotangent = cotangent_for(first, rows);
                 t.vjp_root(x + first * N, with_values, cotangent);
                 for (std::size_t n1 = 0; n1 < t.subtrees(); ++n1) {
                     auto* share = t.subtree_gradient();
                     t.vjp_subtree(n1, t.spectrum(), with_values, cotangent, share);
-                    add_share(*w, t, share);
+                    add_share(w, t, share);
                 }
                 t.vjp_finish(grad + first * N);
-                (*w).synchronize();
             });
             return;
         }
