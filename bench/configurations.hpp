@@ -3,6 +3,8 @@
 // binaries.
 #pragma once
 
+#include "tools/harmonic.hpp"
+
 #include <wst/wst.hpp>
 
 #include <random>
@@ -45,6 +47,17 @@ wst::signal_array<Real> noise(long long B, long long N, unsigned seed) {
     std::normal_distribution<double> d;
     wst::signal_array<Real> x(B, N);
     for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = static_cast<Real>(d(gen));
+    return x;
+}
+
+// B harmonic signals of N samples (tools::harmonic_signal, random states 42,
+// 43, ...): the reconstruction benchmarks' targets.
+inline wst::signal_array<float> harmonic_signals(long long B, long long N) {
+    wst::signal_array<float> x(B, N);
+    for (long long b = 0; b < B; ++b) {
+        const auto h = tools::harmonic_signal(static_cast<std::size_t>(N), 4, static_cast<unsigned>(42 + b));
+        x.row(b) = Eigen::Map<const Eigen::RowVectorXf>(h.data(), N);
+    }
     return x;
 }
 

@@ -1,7 +1,6 @@
 // The CUDA variants of wst-bench (see cuda_benchmarks.hpp).
 #include "configurations.hpp"
 #include "cuda_benchmarks.hpp"
-#include "tools/harmonic.hpp"
 
 #include <wst/backend/cuda.cuh>
 
@@ -107,11 +106,7 @@ void register_reconstruct(long long B) {
     benchmark::RegisterBenchmark(("reconstruct/seed/float/cuda_b" + std::to_string(B)).c_str(), [B](benchmark::State& state) {
         const auto& c = find("seed");
         const wst::Scattering1D<gpu, float> S(c.params(), {.threads = threads});
-        wst::signal_array<float> x(B, c.N);
-        for (long long b = 0; b < B; ++b) {
-            const auto h = tools::harmonic_signal(static_cast<std::size_t>(c.N), 4, static_cast<unsigned>(42 + b));
-            x.row(b) = Eigen::Map<const Eigen::RowVectorXf>(h.data(), c.N);
-        }
+        const auto x = harmonic_signals(B, c.N);
         const auto target = S.scattering(x);
         int evaluations = 0;
         double seconds = 0, worst = 0;

@@ -4,7 +4,6 @@
 // whole reconstructions, reconstruct/seed/float/b<B>/t<threads>.
 //   wst-bench --benchmark_filter='forward/.*/float'
 #include "configurations.hpp"
-#include "tools/harmonic.hpp"
 #ifdef WST_HAVE_CUDA
 #include "cuda_benchmarks.hpp"
 #endif
@@ -161,11 +160,7 @@ void register_reconstruct(long long B, int threads, wst::initialization start, c
     benchmark::RegisterBenchmark(name.c_str(), [B, threads, start](benchmark::State& state) {
         const auto& c = bench::find("seed");
         const wst::Scattering1D<fftw, float> S(c.params(), {.threads = threads});
-        wst::signal_array<float> x(B, c.N);
-        for (long long b = 0; b < B; ++b) {
-            const auto h = tools::harmonic_signal(static_cast<std::size_t>(c.N), 4, static_cast<unsigned>(42 + b));
-            x.row(b) = Eigen::Map<const Eigen::RowVectorXf>(h.data(), c.N);
-        }
+        const auto x = bench::harmonic_signals(B, c.N);
         const auto target = S.scattering(x);
         wst::reconstruction_options o;
         o.init = start;
