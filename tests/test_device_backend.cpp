@@ -176,3 +176,20 @@ TEST_CASE("a batched reconstruction on the device sends each problem's signal an
     for (std::size_t b = 0; b < B; ++b)
         CHECK(results[b].final.relative_error == Approx(on_cpu[b].final.relative_error).epsilon(1e-8));
 }
+
+TEST_CASE("a resident target's rows out of order are gathered in device memory", "[device][reconstruct]") {
+    const wst::scattering1d_params p{.J = 5, .shape = 256, .Q = 4};
+    const wst::Scattering1D<emulated_cuda, double> S(p);
+    const wst::Scattering1D<fftw, double> cpu(p);
+    const auto target = cpu.scattering(noise<double>(3, 256, 21));
+    const auto y = noise<double>(2, 256, 22);
+    // Rows 2 and 0 of the target, copied on the host: the independent way.
+    wst::scattering_array<double> picked(2, target.channels(), target.length());
+    const std::size_t per_row = target.channels() * target.length();
+    std::copy(target.data() + 2 * per_row, target.data() + 3 * per_row, picked.data());
+    std::copy(target.data(), target.data() + per_row, picked.data() + per_row);
+    const auto a = S.loss_gradient(y, S.resident(target), {2, 0}, wst::loss::norm);
+    const auto b = cpu.loss_gradient(y, picked, wst::loss::norm);
+    for (std::size_t i = 0; i < 2; ++i) CHECK(a.loss[i] == Approx(b.loss[i]).epsilon(1e-12));
+    CHECK((a.gradient - b.gradient).abs().maxCoeff() <= 1e-10 * b.gradient.abs().maxCoeff());
+}

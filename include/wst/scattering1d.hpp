@@ -421,13 +421,13 @@ public:
         bool in_order = true;
         for (std::size_t r = 1; r < B; ++r) in_order = in_order && rows[r] == rows[0] + r;
         const Real* base = target.data_ + rows[0] * per_row;
-        std::vector<Real> gathered_rows(in_order ? 0 : B * per_row);
-        const staged<Real> gathered(executor_, {{gathered_rows.data(), gathered_rows.size()}});
+        typename Backend::template buffer<Real> gathered;  // in the backend's memory, never staged from the host
         if (!in_order) {
             lease w(executor_);
-            for (std::size_t r = 0; r < B; ++r) (*w).copy(target.data_ + rows[r] * per_row, gathered[0] + r * per_row, per_row);
+            gathered = typename Backend::template buffer<Real>(B * per_row);
+            for (std::size_t r = 0; r < B; ++r) (*w).copy(target.data_ + rows[r] * per_row, gathered.data() + r * per_row, per_row);
             (*w).synchronize();
-            base = gathered[0];
+            base = gathered.data();
         }
         return fused_loss(signals, kind, weights, [&](std::size_t first, std::size_t c) {
             return std::pair<const Real*, std::size_t>{base + first * per_row + c * output_length(), per_row};
