@@ -22,6 +22,10 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include "compare.hpp"
+
+using test_compare::max_abs;
+using test_compare::max_abs_diff;
 
 using Eigen::Index;
 using fftw = wst::backend::fftw;
@@ -29,17 +33,6 @@ using test_signals::noise;
 
 namespace {
 
-double max_abs(const double* v, std::size_t n) {
-    double m = 0;
-    for (std::size_t i = 0; i < n; ++i) m = std::max(m, std::abs(v[i]));
-    return m;
-}
-double max_diff(const std::vector<double>& a, const std::vector<double>& b) {
-    REQUIRE(a.size() == b.size());
-    double m = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, std::abs(a[i] - b[i]));
-    return m;
-}
 template <class Real>
 std::vector<double> as_double(const Real* v, std::size_t n) {
     return {v, v + n};
@@ -58,10 +51,10 @@ TEST_CASE("the device backend reproduces every reference case on the emulated de
         const wst::Scattering1D<emulated_cuda, double> device(p);
         const wst::Scattering1D<fftw, double> cpu(p);
         const auto on_device = flat_output(device, x.values, B);
-        CHECK(max_diff(on_device, expected) <= 1e-10 * scale);
-        CHECK(max_diff(on_device, flat_output(cpu, x.values, B)) <= 1e-12 * scale);
+        CHECK(max_abs_diff(on_device, expected) <= 1e-10 * scale);
+        CHECK(max_abs_diff(on_device, flat_output(cpu, x.values, B)) <= 1e-12 * scale);
         const std::vector<float> xf(x.values.begin(), x.values.end());
-        CHECK(max_diff(flat_output(wst::Scattering1D<emulated_cuda, float>(p), xf, B), expected) <= 1e-5 * scale);
+        CHECK(max_abs_diff(flat_output(wst::Scattering1D<emulated_cuda, float>(p), xf, B), expected) <= 1e-5 * scale);
         // The gradient against the CPU backend, but for the two seed signals,
         // whose gradient round-off moves by its own size (test_gradient.cpp).
         if (!ref::has(name, "g.npy") || p.out_type == wst::out_type::list || name == "seed_cosine" || name == "seed_harmonic")
@@ -81,7 +74,7 @@ TEST_CASE("forward mode and every fused loss on the emulated device equal the CP
     const wst::Scattering1D<fftw, double> cpu(p);
     const auto y = noise<double>(3, 1000, 1), x = noise<double>(3, 1000, 2), v = noise<double>(3, 1000, 3);
     const auto Jd = device.jvp(y, v), Jc = cpu.jvp(y, v);
-    CHECK(max_diff(as_double(Jd.data(), Jd.size()), as_double(Jc.data(), Jc.size())) <=
+    CHECK(max_abs_diff(as_double(Jd.data(), Jd.size()), as_double(Jc.data(), Jc.size())) <=
           1e-12 * max_abs(Jc.data(), Jc.size()));
     const auto target = cpu.scattering(x);
     for (auto kind : {wst::loss::norm, wst::loss::mse, wst::loss::sum_squares, wst::loss::l1}) {
@@ -115,10 +108,10 @@ TEST_CASE("a layout off by one row fails the comparison", "[device]") {
         } at_end;
         emulation::device::layout_mistake() = m;
         const wst::Scattering1D<emulated_cuda, double> wrong(p);  // its plans, made from here on, are off
-        CHECK(max_diff(flat_output(wrong, x.values, B), expected) > 1e-3 * scale);
+        CHECK(max_abs_diff(flat_output(wrong, x.values, B), expected) > 1e-3 * scale);
     }
     // Unset, the same transform is right again (the check above sees only the mistake).
-    CHECK(max_diff(flat_output(wst::Scattering1D<emulated_cuda, double>(p), x.values, B), expected) <= 1e-10 * scale);
+    CHECK(max_abs_diff(flat_output(wst::Scattering1D<emulated_cuda, double>(p), x.values, B), expected) <= 1e-10 * scale);
 }
 
 TEST_CASE("the launch geometry visits every index exactly once", "[device]") {

@@ -10,6 +10,11 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include "compare.hpp"
+#include "noise.hpp"
+
+using test_compare::max_abs;
+using test_signals::noise;
 
 using wst::Scattering1D;
 using fftw = wst::backend::fftw;
@@ -17,26 +22,10 @@ using fftw = wst::backend::fftw;
 namespace {
 
 template <class Real>
-wst::signal_array<Real> noise(Eigen::Index N, unsigned seed, double amplitude = 1) {
-    std::mt19937 gen(seed);
-    std::normal_distribution<double> d;
-    wst::signal_array<Real> x(1, N);
-    for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = static_cast<Real>(amplitude * d(gen));
-    return x;
-}
-
-template <class Real>
 bool all_finite(const Real* v, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)
         if (!std::isfinite(v[i])) return false;
     return true;
-}
-
-template <class Real>
-double max_abs(const Real* v, std::size_t n) {
-    double m = 0;
-    for (std::size_t i = 0; i < n; ++i) m = std::max(m, std::abs(static_cast<double>(v[i])));
-    return m;
 }
 
 const wst::scattering1d_params params{.J = 6, .shape = 1000, .Q = 8};
@@ -52,7 +41,7 @@ TEMPLATE_TEST_CASE("all-zero, constant and impulse signals", "[extreme]", float,
     const wst::signal_array<TestType> zero = wst::signal_array<TestType>::Zero(1, 1000);
     const auto S0 = S.scattering(zero);
     CHECK(max_abs(S0.data(), S0.size()) == 0.0);
-    const auto L = S.loss_gradient(zero, S.scattering(noise<TestType>(1000, 1)), wst::loss::norm);
+    const auto L = S.loss_gradient(zero, S.scattering(noise<TestType>(1, 1000, 1)), wst::loss::norm);
     CHECK(std::isfinite(L.loss[0]));
     CHECK(all_finite(L.gradient.data(), static_cast<std::size_t>(L.gradient.size())));
 
@@ -87,13 +76,13 @@ TEMPLATE_TEST_CASE("very small and very large amplitudes keep S homogeneous", "[
     const Scattering1D<fftw, Real> S(params);
     const bool single = std::is_same_v<Real, float>;
     const double tol = single ? 1e-4 : 1e-10;
-    const auto x = noise<Real>(1000, 2);
+    const auto x = noise<Real>(1, 1000, 2);
     const auto Sx = S.scattering(x);
-    const auto g = S.scattering(noise<Real>(1000, 3));
+    const auto g = S.scattering(noise<Real>(1, 1000, 3));
     const auto Gx = S.backward(x, g);
     for (double a : single ? std::vector<double>{1e-30, 1e-20, 1e20, 1e30} : std::vector<double>{1e-300, 1e-150, 1e150, 1e300}) {
         INFO("amplitude " << a);
-        const auto xa = noise<Real>(1000, 2, a);
+        const auto xa = noise<Real>(1, 1000, 2, a);
         const auto Sa = S.scattering(xa);
         double err = 0;
         for (std::size_t i = 0; i < Sa.size(); ++i)
@@ -113,13 +102,13 @@ TEMPLATE_TEST_CASE("very small and very large amplitudes keep S homogeneous", "[
 TEMPLATE_TEST_CASE("subnormal and near-overflow amplitudes", "[extreme]", float, double) {
     using Real = TestType;
     const Scattering1D<fftw, Real> S(params);
-    const auto tiny = noise<Real>(1000, 4, static_cast<double>(std::numeric_limits<Real>::denorm_min()) * 1e3);
+    const auto tiny = noise<Real>(1, 1000, 4, static_cast<double>(std::numeric_limits<Real>::denorm_min()) * 1e3);
     const auto St = S.scattering(tiny);
     CHECK(all_finite(St.data(), St.size()));
     const auto Gt = S.backward(tiny, St);
     CHECK(all_finite(Gt.data(), static_cast<std::size_t>(Gt.size())));
 
-    const auto huge = noise<Real>(1000, 5, static_cast<double>(std::numeric_limits<Real>::max()) / 4);
+    const auto huge = noise<Real>(1, 1000, 5, static_cast<double>(std::numeric_limits<Real>::max()) / 4);
     auto outcome = [&](auto&& call) {
         try {
             call();

@@ -10,6 +10,9 @@
 
 #include <cmath>
 #include <random>
+#include "compare.hpp"
+
+using test_compare::max_abs;
 
 using wst::Scattering1D;
 using fftw = wst::backend::fftw;
@@ -80,11 +83,6 @@ const std::vector<std::string>& cases_with_gradient() {
     return all;
 }
 
-double max_abs(const std::vector<double>& v) {
-    double m = 0;
-    for (double x : v) m = std::max(m, std::abs(x));
-    return m;
-}
 
 
 }  // namespace

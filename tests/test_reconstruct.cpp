@@ -12,6 +12,9 @@
 #include <stdexcept>
 #include <mutex>
 #include <random>
+#include "noise.hpp"
+
+using test_signals::noise;
 
 using wst::Scattering1D;
 using fftw = wst::backend::fftw;
@@ -36,13 +39,6 @@ wst::evaluation rosenbrock(const VectorXd& x) {
     return e;
 }
 
-wst::signal_array<double> noise(Eigen::Index N, unsigned seed) {
-    std::mt19937 gen(seed);
-    std::normal_distribution<double> d;
-    wst::signal_array<double> x(1, N);
-    for (Eigen::Index i = 0; i < N; ++i) x(0, i) = d(gen);
-    return x;
-}
 
 }  // namespace
 
@@ -168,7 +164,7 @@ TEST_CASE("lockstep: minimizations with batched evaluations", "[optimize][thread
 
 TEST_CASE("every optimizer cuts the scattering loss by a stated factor", "[reconstruct]") {
     const Scattering1D<fftw, double> S({.J = 4, .shape = 256, .Q = 4});
-    const auto x = noise(256, 3);
+    const auto x = noise(1, 256, 3);
     struct row {
         wst::optimizer optimizer;
         wst::loss loss;
@@ -205,7 +201,7 @@ TEST_CASE("every optimizer cuts the scattering loss by a stated factor", "[recon
 
 TEST_CASE("stopping rules and the progress callback", "[reconstruct]") {
     const Scattering1D<fftw, float> S({.J = 4, .shape = 128, .Q = 2});
-    const auto x = noise(128, 4).cast<float>().eval();
+    const auto x = noise(1, 128, 4).cast<float>().eval();
     wst::reconstruction_options o;
     o.optimizer = wst::optimizer::bold_driver;
     o.learning_rate = 100;
@@ -242,7 +238,7 @@ TEST_CASE("stopping rules and the progress callback", "[reconstruct]") {
 
 TEST_CASE("initializations", "[reconstruct]") {
     const Scattering1D<fftw, double> S({.J = 5, .shape = 512, .Q = 4});
-    const auto x = (5.0 * noise(512, 5)).eval();
+    const auto x = (5.0 * noise(1, 512, 5)).eval();
     const auto Sx = S.scattering(x);
     auto first_order_norm = [&](const wst::scattering_array<double>& a) {
         double e = 0;
@@ -264,12 +260,12 @@ TEST_CASE("initializations", "[reconstruct]") {
     o.init = wst::initialization::given;
     const auto r = wst::reconstruct(S, Sx, o, x);  // starting at the answer
     CHECK(r[0].final.relative_error < 1e-12);
-    CHECK_THROWS_WITH(wst::reconstruct(S, Sx, o, noise(100, 1)), Catch::Matchers::Contains("initial = 1 x 100"));
+    CHECK_THROWS_WITH(wst::reconstruct(S, Sx, o, noise(1, 100, 1)), Catch::Matchers::Contains("initial = 1 x 100"));
 }
 
 TEST_CASE("per-order weights and errors of the fused loss", "[reconstruct][gradient]") {
     const Scattering1D<fftw, double> S({.J = 4, .shape = 256, .Q = 4});
-    const auto y = noise(256, 6), x = noise(256, 7);
+    const auto y = noise(1, 256, 6), x = noise(1, 256, 7);
     const auto Sy = S.scattering(y), Sx = S.scattering(x);
     const auto orders = S.meta().order;
     std::array<double, 3> sq{0, 0, 0};
@@ -288,7 +284,7 @@ TEST_CASE("per-order weights and errors of the fused loss", "[reconstruct][gradi
 
 TEST_CASE("bad reconstruction options are rejected", "[reconstruct][bad_input]") {
     const Scattering1D<fftw, double> S({.J = 4, .shape = 128});
-    const auto Sx = S.scattering(noise(128, 8));
+    const auto Sx = S.scattering(noise(1, 128, 8));
     wst::reconstruction_options o;
     o.learning_rate = 0;
     CHECK_THROWS_WITH(wst::reconstruct(S, Sx, o), Catch::Matchers::Contains("learning_rate = 0"));
@@ -338,7 +334,7 @@ TEST_CASE("the default reconstruction fits every order of the harmonic signal", 
 TEST_CASE("a batch is solved together, each signal as it would be alone", "[reconstruct][threads]") {
     const Scattering1D<fftw, double> S({.J = 4, .shape = 512, .Q = 4}, {.threads = 2});
     wst::signal_array<double> x(3, 512);
-    for (Eigen::Index b = 0; b < 3; ++b) x.row(b) = noise(512, static_cast<unsigned>(20 + b));
+    for (Eigen::Index b = 0; b < 3; ++b) x.row(b) = noise(1, 512, static_cast<unsigned>(20 + b));
     const auto target = S.scattering(x);
     wst::reconstruction_options o;
     o.max_evaluations = 25;
@@ -369,7 +365,7 @@ TEST_CASE("a batch is solved together, each signal as it would be alone", "[reco
 TEST_CASE("bad targets and starts of a batch are rejected before any work", "[reconstruct][bad_input]") {
     const Scattering1D<fftw, float> S({.J = 4, .shape = 256, .Q = 2}, {.threads = 2});
     wst::signal_array<float> x(4, 256);
-    for (Eigen::Index b = 0; b < 4; ++b) x.row(b) = noise(256, static_cast<unsigned>(30 + b)).cast<float>();
+    for (Eigen::Index b = 0; b < 4; ++b) x.row(b) = noise(1, 256, static_cast<unsigned>(30 + b)).cast<float>();
     auto target = S.scattering(x);
     wst::reconstruction_options o;
     o.init = wst::initialization::given;

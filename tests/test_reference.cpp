@@ -7,6 +7,10 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include "compare.hpp"
+
+using test_compare::max_abs;
+using test_compare::max_abs_diff;
 
 using wst::Scattering1D;
 using fftw = wst::backend::fftw;
@@ -20,18 +24,6 @@ std::vector<double> run_case(const std::string& name, const Scattering1D<fftw, R
     return flat_output(S, std::vector<Real>(x.values.begin(), x.values.end()), x.shape[0]);
 }
 
-double max_abs(const std::vector<double>& v) {
-    double m = 0;
-    for (double x : v) m = std::max(m, std::abs(x));
-    return m;
-}
-
-double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) {
-    REQUIRE(a.size() == b.size());
-    double m = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, std::abs(a[i] - b[i]));
-    return m;
-}
 
 std::string expected_file(const std::string& name) { return ref::has(name, "S.npy") ? "S.npy" : "S_flat.npy"; }
 
