@@ -1,0 +1,65 @@
+// The frequential filter bank of joint time-frequency scattering, as Kymatio
+// 0.4 builds it (TimeFrequencyScatteringBase.create_filters): Morlet
+// wavelets and Gaussians over the first-order index n1, of length
+// N_padded_fr (a multiple of 2^J_fr, not a power of two in general). Every
+// function is pure and computes in double precision, in numpy's fftfreq order.
+#pragma once
+
+#include "wst/filter_bank.hpp"
+
+#include <cmath>
+#include <cstddef>
+#include <vector>
+
+namespace wst {
+
+// One frequential filter: phi (spin 0) or a wavelet of spin +1 (xi > 0,
+// rising in frequency along n1) or -1 (xi < 0).
+struct frequency_filter {
+    double xi = 0.0;
+    double sigma = 0.0;
+    int j = 0;     // largest dyadic subsampling along n1 after it
+    int spin = 0;  // sign(xi)
+    std::vector<double> values;  // level 0 only: N_padded_fr bins
+};
+
+// The frequential bank:
+//   phi_F: the averaging Gaussian of width F, gauss_1d(N_fr, sigma0 / F),
+//          with its levels 0 .. levels - 1 (periodized like phi in time);
+//   filters[n_fr]: n_fr = 0 the Gaussian of width 2^J_fr (gauss_1d(N_fr,
+//          sigma0 / 2^J_fr), j = J_fr), then the K wavelets of
+//          anden_generator(J_fr, Q_fr) (spin +1), then the same K with -xi
+//          (spin -1): Kymatio's [phi1_fr] + psis_fr, from spin(anden_generator).
+struct frequency_filter_bank {
+    filter phi_F;
+    std::vector<frequency_filter> filters;
+    std::size_t wavelets_per_spin = 0;  // K
+};
+
+// Kymatio's spin(anden_generator): the bands of anden_generator(J, Q), each
+// once with xi and once with -xi (all the positive ones first). The spin-down
+// wavelets are Morlets centred at -xi, not the spin-up ones reversed: the
+// periodization grid [1 - P, P) is not symmetric, and the mirror image
+// differs from morlet_1d(N, -xi, sigma) by up to 1e-5 for the widest wavelet.
+inline frequency_filter_bank frequency_filter_factory(std::size_t N_padded_fr, int J_fr, int Q_fr, long long F,
+                                                      int phi_F_levels) {
+    frequency_filter_bank bank;
+    bank.phi_F.xi = 0.0;
+    bank.phi_F.sigma = filter_constants::sigma0 / static_cast<double>(F);
+    bank.phi_F.j = floor_log2(F);
+    bank.phi_F.levels.push_back(gauss_1d(N_padded_fr, bank.phi_F.sigma));
+    for (int level = 1; level < phi_F_levels; ++level)
+        bank.phi_F.levels.push_back(periodize_filter_fourier(bank.phi_F.levels[0], level));
+
+    const double sigma_phi = filter_constants::sigma0 / std::pow(2.0, J_fr);
+    bank.filters.push_back({0.0, sigma_phi, J_fr, 0, gauss_1d(N_padded_fr, sigma_phi)});
+    const std::vector<band> bands = anden_generator(J_fr, Q_fr);
+    bank.wavelets_per_spin = bands.size();
+    for (const int spin : {1, -1})
+        for (const band& b : bands)
+            bank.filters.push_back({spin * b.xi, b.sigma, get_max_dyadic_subsampling(b.xi, b.sigma), spin,
+                                    morlet_1d(N_padded_fr, spin * b.xi, b.sigma)});
+    return bank;
+}
+
+}  // namespace wst
