@@ -40,6 +40,26 @@ enum complex_slot : std::size_t {
     u0_hat = 0, grad_u0_hat, product, z1, u1_hat, grad_u1_hat, z2, u2_hat, grad_u2_hat, grad_u0_part
 };
 
+// The two convolutions both walks are made of, for B rows of n bins at a
+// time in workspace w (product: scratch of B x n / 2^k complex values):
+//   z = ifft(subsample(u_hat * psi, 2^k)), n / 2^k complex samples per row
+//       (the ifft's 1 / (n / 2^k) is applied in the product pass: exact for a
+//       power of two, one rounding otherwise);
+//   s = irfft(subsample(u_hat * phi, 2^k)), n / 2^k real samples per row.
+template <class Workspace, class Filter, class Complex>
+void wavelet_rows(Workspace& w, std::size_t B, const Complex* u_hat, const Filter& psi, std::size_t n, int k,
+                  Complex* product, Complex* z) {
+    using Real = typename Complex::value_type;
+    w.filter_subsample(u_hat, psi, B, n, std::size_t{1} << k, product, Real(1) / static_cast<Real>(n >> k));
+    w.inverse_dft(product, z, B, n >> k);
+}
+template <class Workspace, class Filter, class Complex, class Real>
+void lowpass_rows(Workspace& w, std::size_t B, const Complex* u_hat, const Filter& phi, std::size_t n, int k,
+                  Complex* product, Real* s) {
+    w.filter_subsample(u_hat, phi, B, n, std::size_t{1} << k, product, Real(1));
+    w.irfft(product, s, B, n >> k);
+}
+
 // One walk of the tree for B signals in workspace w. `bank` gives the j of
 // each wavelet (its levels are not read: the workspace's context holds the
 // filters, with every level the tree reads); channels are numbered in Kymatio's order: order 0, order 1
@@ -232,12 +252,10 @@ private:
         }
     }
 
-    // z = ifft(subsample(u_hat * psi, 2^k)) of n / 2^k samples; the ifft's
-    // 1 / (n / 2^k) is applied in the product pass (exact: a power of two).
+    // z = ifft(subsample(u_hat * psi, 2^k)) of n / 2^k samples (wavelet_rows).
     template <class Filter>
     void wavelet(const complex_type* u_hat, const Filter& psi, std::size_t n, int k, complex_type* z) {
-        w_.filter_subsample(u_hat, psi, B_, n, std::size_t{1} << k, c(product), Real(1) / static_cast<Real>(n >> k));
-        w_.inverse_dft(c(product), z, B_, n >> k);
+        wavelet_rows(w_, B_, u_hat, psi, n, k, c(product), z);
     }
     // Adds to grad_u_hat the cotangent of u_hat given that of z (grad_z,
     // overwritten), in `work`.
@@ -276,8 +294,7 @@ private:
     // (signal of spectrum u_hat, n bins at level k) * phi, subsampled to the stride.
     coefficients average(const complex_type* u_hat, std::size_t n, int k) {
         const int k_J = std::max(g_.log2_stride - k, 0);
-        w_.filter_subsample(u_hat, ctx().phi(k), B_, n, std::size_t{1} << k_J, c(product), Real(1));
-        w_.irfft(c(product), r(tmp), B_, n >> k_J);
+        lowpass_rows(w_, B_, u_hat, ctx().phi(k), n, k_J, c(product), r(tmp));
         return {r(tmp), n >> k_J, k + k_J};
     }
 

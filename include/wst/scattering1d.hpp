@@ -10,6 +10,8 @@
 #include "wst/execution.hpp"
 #include "wst/filter_bank.hpp"
 #include "wst/parameters.hpp"
+#include "wst/signal_checks.hpp"
+#include "wst/time_filters.hpp"
 
 #include <Eigen/Core>
 
@@ -27,10 +29,6 @@
 #include <vector>
 
 namespace wst {
-
-// Row-major batch of signals, B rows of N samples.
-template <class Real>
-using signal_array = Eigen::Array<Real, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // The array output (B, C, N_out), C-ordered like Kymatio's.
 template <class Real>
@@ -98,7 +96,12 @@ struct loss_and_gradient {
 using warning_handler = std::function<void(const warning&)>;
 
 template <class Backend, class Real = double>
-class Scattering1D {
+class Scattering1D : private signal_checks<Real> {
+    using signal_checks<Real>::as_rows;
+    using signal_checks<Real>::check_finite;
+    using signal_checks<Real>::check_no_overflow;
+    using signal_checks<Real>::reject_overflow;
+
     static_assert(std::is_same_v<Real, float> || std::is_same_v<Real, double>, "Real must be float or double");
 
 public:
@@ -471,49 +474,13 @@ private:
 
     // The filters, on the transform's threads: their parameters go to bank_
     // (without levels), their levels, compacted, to the backend's context.
-    // Kymatio gives psi2 the levels min(max j1, j2, 1 + log2 T); a path
-    // (n1, n2) reads level k1 of psi2, which for some (Q1, Q2) is not among
-    // them (Kymatio then fails with an IndexError): those levels are made
-    // the same way (summing periods).
     void build_filters() {
-        const bool local = geometry_.average == averaging::mode::local;
-        auto specs = scattering_filter_specs(params_.J, params_.Q.q1, params_.Q.q2, geometry_.T);
-        for (auto& s2 : specs) {
-            if (s2.kind != filter_kind::psi2) continue;
-            int needed = 0;  // highest level read: k1 of any path (n1, this)
-            for (const auto& s1 : specs)
-                if (s1.kind == filter_kind::psi1 && s2.j > s1.j)
-                    needed = std::max(needed, local ? std::min(s1.j, geometry_.log2_stride) : s1.j);
-            s2.levels = std::max(s2.levels, needed + 1);
-        }
-        std::vector<std::vector<compact_level>> compacted(specs.size());
-        executor_.parallel_for(specs.size(), [&](std::size_t, std::size_t i) {
-            for (const auto& level : make_filter(specs[i], static_cast<std::size_t>(geometry_.N_padded)).levels)
-                compacted[i].push_back(compact(level));
-        });
-        std::vector<std::vector<compact_level>> psi1, psi2;
-        std::vector<compact_level> phi;
-        for (std::size_t i = 0; i < specs.size(); ++i) {
-            const filter_spec& s = specs[i];
-            filter parameters{s.xi, s.sigma, s.j, {}};
-            if (s.kind == filter_kind::phi) {
-                phi = std::move(compacted[i]);
-                bank_.phi = std::move(parameters);
-            } else {
-                (s.kind == filter_kind::psi1 ? psi1 : psi2).push_back(std::move(compacted[i]));
-                (s.kind == filter_kind::psi1 ? bank_.psi1 : bank_.psi2).push_back(std::move(parameters));
-            }
-        }
-        executor_.set_context(std::make_unique<context_type>(psi1, psi2, phi, static_cast<std::size_t>(geometry_.N_padded),
+        compact_time_filters f = make_compact_time_filters(
+            params_.J, params_.Q, geometry_, [&](std::size_t n, auto&& body) { executor_.parallel_for(n, body); });
+        bank_ = std::move(f.parameters);
+        executor_.set_context(std::make_unique<context_type>(f.psi1, f.psi2, f.phi,
+                                                             static_cast<std::size_t>(geometry_.N_padded),
                                                              executor_.settings().planning));
-    }
-
-    template <class Derived>
-    static signal_array<Real> as_rows(const Eigen::DenseBase<Derived>& x) {
-        if constexpr (Derived::ColsAtCompileTime == 1)
-            return x.derived().transpose().template cast<Real>();
-        else
-            return x.derived().template cast<Real>();
     }
 
     void require_array_output() const {
@@ -523,13 +490,7 @@ private:
     }
 
     void check_shape(const Real* x, std::size_t B, std::size_t N) const {
-        if (B == 0) detail::reject("x", "an empty batch (B = 0)", "at least one signal is required");
-        if (x == nullptr) detail::reject("x", "a null pointer", "a pointer to B x N samples is required");
-        if (N != static_cast<std::size_t>(geometry_.N)) {
-            std::ostringstream os;
-            os << "a signal of length " << N;
-            detail::reject("x", os.str(), "signals must have length shape = " + std::to_string(geometry_.N));
-        }
+        signal_checks<Real>::check_shape(x, B, N, static_cast<std::size_t>(geometry_.N));
     }
     void check_input(const Real* x, std::size_t B, std::size_t N) const {
         check_shape(x, B, N);
@@ -732,38 +693,6 @@ private:
             }
             check_finite(p[c].coef.data(), rows * cols, name);
         }
-    }
-
-    // Results past the largest finite Real: the input's amplitude is beyond
-    // what the precision holds through the transform's sums (the input
-    // itself was finite). S is positively homogeneous, S(a x) = a S(x) for
-    // a > 0, so scaling x down and S back up is the way out.
-    static void check_no_overflow(const Real* result, std::size_t n, const Real* x, std::size_t x_count,
-                                  const std::string& what) {
-        using column = Eigen::Array<Real, Eigen::Dynamic, 1>;
-        if (!Eigen::Map<const column>(result, static_cast<Eigen::Index>(n)).allFinite()) reject_overflow(x, x_count, what);
-    }
-    [[noreturn]] static void reject_overflow(const Real* x, std::size_t x_count, const std::string& what) {
-        using column = Eigen::Array<Real, Eigen::Dynamic, 1>;
-        std::ostringstream value;
-        value << "a signal with max|x| = " << Eigen::Map<const column>(x, static_cast<Eigen::Index>(x_count)).abs().maxCoeff();
-        detail::reject("x", value.str(),
-                       "its " + what + " overflowed " + (sizeof(Real) == 4 ? "float" : "double") +
-                           ": scale x down (S(a x) = a S(x) for a > 0) or use a wider type");
-    }
-
-    // Rejects the first value that is not finite, located by index, or by
-    // signal and sample when rows of row_length samples are given.
-    static void check_finite(const Real* v, std::size_t n, const std::string& name, std::size_t row_length = 0) {
-        for (std::size_t i = 0; i < n; ++i)
-            if (!std::isfinite(v[i])) {
-                std::ostringstream os;
-                if (row_length > 0)
-                    os << v[i] << " at signal " << i / row_length << ", sample " << i % row_length;
-                else
-                    os << v[i] << " at index " << i;
-                detail::reject(name, os.str(), "values must be finite (no NaN or infinity)");
-            }
     }
 
     scattering1d_params params_;
