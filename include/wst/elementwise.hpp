@@ -46,6 +46,13 @@ struct filter_window {
     std::size_t n;
 };
 
+// i mod n: a mask for the power-of-two lengths of the time axis, a division
+// for the frequency axis of joint scattering (N_padded_fr, a multiple of
+// 2^J_fr). The host loops call it once per run of bins, not per bin.
+WST_HOST_DEVICE inline std::size_t wrap(std::size_t i, std::size_t n) {
+    return (n & (n - 1)) == 0 ? (i & (n - 1)) : i % n;
+}
+
 // Fourier-domain product with a real filter fused with Kymatio's
 // subsample_fourier: subsampling a signal by k in time averages the k
 // periods of its spectrum,
@@ -69,7 +76,7 @@ struct filter_and_subsample {
     // `in` and `out` never overlap (restrict: so that the loop vectorizes).
     WST_HOST_DEVICE void run(const Real* __restrict in, const filter_window<Real>& f, std::size_t n_out, Real factor,
                              std::size_t i, std::size_t count, Real* __restrict out) const {
-        const std::size_t j = (f.start + i) & (f.n - 1), o = j & (n_out - 1);
+        const std::size_t j = wrap(f.start + i, f.n), o = wrap(j, n_out);
         const Real* __restrict v = f.values + i;
         const Real* __restrict x = in + 2 * j;
         Real* __restrict y = out + 2 * o;
@@ -105,13 +112,13 @@ WST_HOST_DEVICE void filter_and_subsample_at(const Real* in, const filter_window
     const std::size_t k = f.n / n_out;
     // Window entry of bin o + m n_out: i_m = (o + m n_out - start) mod n,
     // increasing with m until it wraps; the smallest, after the wrap, first.
-    const std::size_t i0 = (o + f.n - f.start) & (f.n - 1);
+    const std::size_t i0 = wrap(o + f.n - f.start, f.n);
     std::size_t m = ((f.n - i0 + n_out - 1) / n_out) % k;
     Real re = 0, im = 0;
     for (std::size_t step = 0; step < k; ++step, m = m + 1 == k ? 0 : m + 1) {
-        const std::size_t i = (i0 + m * n_out) & (f.n - 1);
+        const std::size_t i = wrap(i0 + m * n_out, f.n);
         if (i >= f.length) continue;
-        const std::size_t j = (f.start + i) & (f.n - 1);
+        const std::size_t j = wrap(f.start + i, f.n);
         const Real w = f.values[i] * factor;
         re += in[2 * j] * w;
         im += in[2 * j + 1] * w;
@@ -129,7 +136,7 @@ struct filter_and_subsample_adjoint {
     // `count` consecutive window entries from i that do not wrap.
     WST_HOST_DEVICE void run(const Real* grad_out, const filter_window<Real>& f, std::size_t n_out, Real factor,
                              std::size_t i, std::size_t count, Real* grad_in) const {
-        const std::size_t j = (f.start + i) & (f.n - 1), o = j & (n_out - 1);
+        const std::size_t j = wrap(f.start + i, f.n), o = wrap(j, n_out);
         const Real* g = grad_out + 2 * o;
         const Real* v = f.values + i;
         Real* y = grad_in + 2 * j;
@@ -146,7 +153,7 @@ struct filter_and_subsample_adjoint {
 template <class Real>
 WST_HOST_DEVICE void filter_and_subsample_adjoint_at(const Real* grad_out, const filter_window<Real>& f,
                                                      std::size_t n_out, Real factor, std::size_t i, Real* grad_in) {
-    const std::size_t j = (f.start + i) & (f.n - 1), o = j & (n_out - 1);
+    const std::size_t j = wrap(f.start + i, f.n), o = wrap(j, n_out);
     const Real w = f.values[i] * factor;
     grad_in[2 * j] += w * grad_out[2 * o];
     grad_in[2 * j + 1] += w * grad_out[2 * o + 1];
@@ -170,8 +177,8 @@ WST_HOST_DEVICE Real pad_adjoint_at(const Real* g_pad, std::ptrdiff_t N, std::pt
 // and output bin j mod n_out both advance without wrapping.
 template <class Real>
 WST_HOST_DEVICE inline std::size_t unwrapped_run(const filter_window<Real>& f, std::size_t n_out, std::size_t i) {
-    const std::size_t j = (f.start + i) & (f.n - 1);
-    const std::size_t to_window_end = f.length - i, to_n = f.n - j, to_period = n_out - (j & (n_out - 1));
+    const std::size_t j = wrap(f.start + i, f.n);
+    const std::size_t to_window_end = f.length - i, to_n = f.n - j, to_period = n_out - wrap(j, n_out);
     const std::size_t a = to_window_end < to_n ? to_window_end : to_n;
     return a < to_period ? a : to_period;
 }
@@ -260,7 +267,7 @@ struct loss_term {
 // the other half cancel), at half the cost of a complex transform.
 template <class Real>
 WST_HOST_DEVICE void hermitian_part_at(const Real* X, std::size_t n, std::size_t k, Real scale, Real* h) {
-    const std::size_t m = (n - k) & (n - 1);
+    const std::size_t m = wrap(n - k, n);
     h[2 * k] = (X[2 * k] + X[2 * m]) * (Real(0.5) * scale);
     h[2 * k + 1] = (X[2 * k + 1] - X[2 * m + 1]) * (Real(0.5) * scale);
 }

@@ -421,4 +421,22 @@ inline compact_level compact(const std::vector<double>& level, double relative_f
     return c;
 }
 
+// What a backend's context holds beside the time filters for joint
+// time-frequency scattering: the frequential filters, compact, and the
+// lengths of the n1 axis it transforms (N_padded_fr >> l for l < levels).
+// Empty (N_padded_fr = 0) for Scattering1D.
+struct frequency_axis {
+    std::size_t N_padded_fr = 0;
+    int levels = 0;
+    std::vector<compact_level> phi_F;    // phi_F's levels 0 .. levels - 1
+    std::vector<compact_level> filters;  // [phi1_fr] + psis_fr, level 0
+};
+
+// Values per signal of each of a workspace's buffers (real ones, complex
+// ones); an empty list gives every buffer N_padded values (Scattering1D's
+// walk). Joint scattering's walk holds whole (time, n1) planes.
+struct buffer_layout {
+    std::vector<std::size_t> real, complex;
+};
+
 }  // namespace wst

@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -37,8 +38,9 @@ struct fftw {
     template <class T>
     using buffer = wst::fftw::aligned_buffer<T>;
 
-    // Plans for every FFT length the transform uses (N_padded / 2^level) and
-    // the filters converted to Real.
+    // Plans for every FFT length the transform uses (N_padded / 2^level, and
+    // for joint scattering N_padded_fr / 2^level) and the filters converted
+    // to Real.
     template <class Real>
     class context {
     public:
@@ -46,19 +48,28 @@ struct fftw {
 
         using window = elementwise::filter_window<Real>;
 
-        // psi1, psi2: per filter, its compact levels; phi: its compact levels.
+        // psi1, psi2: per filter, its compact levels; phi: its compact levels;
+        // frequency: the frequential filters (joint scattering); buffers:
+        // the workspaces' buffer sizes.
         context(const std::vector<std::vector<compact_level>>& psi1, const std::vector<std::vector<compact_level>>& psi2,
-                const std::vector<compact_level>& phi, std::size_t N_padded, planning rigor = planning::estimate)
-            : N_padded_(N_padded) {
+                const std::vector<compact_level>& phi, std::size_t N_padded, planning rigor = planning::estimate,
+                const frequency_axis& frequency = {}, const buffer_layout& buffers = {})
+            : N_padded_(N_padded), buffers_(buffers) {
             const unsigned flags = rigor == planning::patient   ? FFTW_PATIENT
                                    : rigor == planning::measure ? FFTW_MEASURE
                                                                 : FFTW_ESTIMATE;
-            // Lengths N_padded, N_padded / 2, ..., 1.
-            for (std::size_t l = 0; (N_padded >> l) >= 1; ++l) {
-                r2c_.push_back(std::make_unique<plan>(plan::kind::real_to_complex, N_padded >> l, flags));
-                c2c_backward_.push_back(std::make_unique<plan>(plan::kind::complex_backward, N_padded >> l, flags));
-                c2c_forward_.push_back(std::make_unique<plan>(plan::kind::complex_forward, N_padded >> l, flags));
-                c2r_.push_back(std::make_unique<plan>(plan::kind::complex_to_real, N_padded >> l, flags));
+            // Lengths N_padded, N_padded / 2, ..., 1, then those of the n1 axis.
+            std::vector<std::size_t> lengths;
+            for (std::size_t l = 0; (N_padded >> l) >= 1; ++l) lengths.push_back(N_padded >> l);
+            for (int l = 0; l < frequency.levels; ++l) lengths.push_back(frequency.N_padded_fr >> l);
+            for (const std::size_t n : lengths) {
+                if (slot_.count(n)) continue;
+                slot_[n] = r2c_.size();
+                longest_ = std::max(longest_, n);
+                r2c_.push_back(std::make_unique<plan>(plan::kind::real_to_complex, n, flags));
+                c2c_backward_.push_back(std::make_unique<plan>(plan::kind::complex_backward, n, flags));
+                c2c_forward_.push_back(std::make_unique<plan>(plan::kind::complex_forward, n, flags));
+                c2r_.push_back(std::make_unique<plan>(plan::kind::complex_to_real, n, flags));
             }
             auto convert = [](const std::vector<compact_level>& levels) {
                 std::vector<stored> out;
@@ -68,29 +79,45 @@ struct fftw {
             phi_ = convert(phi);
             for (const auto& f : psi1) psi1_.push_back(convert(f));
             for (const auto& f : psi2) psi2_.push_back(convert(f));
+            phi_F_ = convert(frequency.phi_F);
+            frequency_ = convert(frequency.filters);
             mirrored_.assign(r2c_.size(), 0);
             auto note_mirrored = [&](const std::vector<stored>& levels) {
-                for (std::size_t l = 0; l < levels.size(); ++l)
-                    mirrored_[l] = std::max(mirrored_[l], elementwise::mirrored_bins(view(levels[l])));
+                for (const auto& level : levels) {
+                    auto& m = mirrored_[slot_.at(level.n)];
+                    m = std::max(m, elementwise::mirrored_bins(view(level)));
+                }
             };
             note_mirrored(phi_);
             for (const auto& f : psi1_) note_mirrored(f);
             for (const auto& f : psi2_) note_mirrored(f);
+            note_mirrored(phi_F_);
+            note_mirrored(frequency_);
         }
 
         // The CPU has one memory: nothing to make current.
         void activate() const {}
         std::size_t N_padded() const { return N_padded_; }
-        const plan& r2c(std::size_t n) const { return *r2c_[level_of(n)]; }
-        const plan& c2c_backward(std::size_t n) const { return *c2c_backward_[level_of(n)]; }
-        const plan& c2c_forward(std::size_t n) const { return *c2c_forward_[level_of(n)]; }
-        const plan& c2r(std::size_t n) const { return *c2r_[level_of(n)]; }
+        // The longest FFT length.
+        std::size_t longest() const { return longest_; }
+        // Values per signal of real buffer i and of complex buffer i.
+        std::size_t real_size(std::size_t i) const { return buffers_.real.empty() ? N_padded_ : buffers_.real.at(i); }
+        std::size_t complex_size(std::size_t i) const {
+            return buffers_.complex.empty() ? N_padded_ : buffers_.complex.at(i);
+        }
+        const plan& r2c(std::size_t n) const { return *r2c_[slot_.at(n)]; }
+        const plan& c2c_backward(std::size_t n) const { return *c2c_backward_[slot_.at(n)]; }
+        const plan& c2c_forward(std::size_t n) const { return *c2c_forward_[slot_.at(n)]; }
+        const plan& c2r(std::size_t n) const { return *c2r_[slot_.at(n)]; }
         // How many bins above n/2 the filters of length n read (the most of
         // elementwise::mirrored_bins over them).
-        std::size_t mirrored_bins(std::size_t n) const { return mirrored_[level_of(n)]; }
+        std::size_t mirrored_bins(std::size_t n) const { return mirrored_[slot_.at(n)]; }
         window phi(int level) const { return view(phi_[static_cast<std::size_t>(level)]); }
         window psi1(std::size_t n1, int level) const { return view(psi1_[n1][static_cast<std::size_t>(level)]); }
         window psi2(std::size_t n2, int level) const { return view(psi2_[n2][static_cast<std::size_t>(level)]); }
+        // Joint scattering: phi_F at a level, and frequential filter n_fr.
+        window phi_F(int level) const { return view(phi_F_[static_cast<std::size_t>(level)]); }
+        window frequency_filter(std::size_t n_fr) const { return view(frequency_[n_fr]); }
 
     private:
         struct stored {
@@ -99,15 +126,12 @@ struct fftw {
         };
         static window view(const stored& s) { return {s.values.data(), s.start, s.values.size(), s.n}; }
 
-        std::size_t level_of(std::size_t n) const {
-            std::size_t l = 0;
-            while ((N_padded_ >> l) != n) ++l;
-            return l;
-        }
-
         std::size_t N_padded_;
+        std::size_t longest_ = 0;
+        buffer_layout buffers_;
+        std::map<std::size_t, std::size_t> slot_;  // FFT length -> its plans
         std::vector<std::unique_ptr<plan>> r2c_, c2c_backward_, c2c_forward_, c2r_;
-        std::vector<stored> phi_;
+        std::vector<stored> phi_, phi_F_, frequency_;
         std::vector<std::vector<stored>> psi1_, psi2_;
         std::vector<std::size_t> mirrored_;
     };
@@ -119,17 +143,19 @@ struct fftw {
         using complex_type = std::complex<Real>;
 
         workspace(const context<Real>& ctx, std::size_t capacity)
-            : ctx_(ctx), capacity_(capacity), scratch_(capacity * ctx.N_padded()) {
-            const std::size_t n = capacity * ctx.N_padded();
-            for (auto& r : real_) r = wst::fftw::aligned_buffer<Real>(n);
-            for (auto& c : complex_) c = wst::fftw::aligned_buffer<complex_type>(n);
+            : ctx_(ctx), capacity_(capacity), scratch_(ctx.longest()) {
+            for (std::size_t i = 0; i < real_buffers; ++i)
+                real_[i] = wst::fftw::aligned_buffer<Real>(capacity * ctx.real_size(i));
+            for (std::size_t i = 0; i < complex_buffers; ++i)
+                complex_[i] = wst::fftw::aligned_buffer<complex_type>(capacity * ctx.complex_size(i));
         }
 
         const context<Real>& ctx() const { return ctx_; }
         std::size_t capacity() const { return capacity_; }
 
-        // Buffers of capacity x N_padded values the algorithms work in:
-        // real_buffer(i) for i < real_buffers, complex_buffer(i) for i < complex_buffers.
+        // Buffers of capacity x ctx.real_size(i) (ctx.complex_size(i)) values
+        // the algorithms work in: real_buffer(i) for i < real_buffers,
+        // complex_buffer(i) for i < complex_buffers.
         static constexpr std::size_t real_buffers = 9, complex_buffers = 10;
         Real* real_buffer(std::size_t i) { return real_[i].data(); }
         complex_type* complex_buffer(std::size_t i) { return complex_[i].data(); }
@@ -169,6 +195,35 @@ struct fftw {
         void inverse_dft(const complex_type* in, complex_type* out, std::size_t B, std::size_t n) const {
             const auto& p = ctx_.c2c_backward(n);
             for (std::size_t b = 0; b < B; ++b) p.c2c(in + b * n, out + b * n);
+        }
+
+        // Forward DFT of complex rows, unnormalized: out[k] = sum_t in[t] e^{-2 pi i k t / n}.
+        void dft(const complex_type* in, complex_type* out, std::size_t B, std::size_t n) const {
+            const auto& p = ctx_.c2c_forward(n);
+            for (std::size_t b = 0; b < B; ++b) p.c2c(in + b * n, out + b * n);
+        }
+
+        // For each of B planes, out (out_rows x out_cols) = the transpose of
+        // in (in_rows x in_cols), zero where it has no entry:
+        // out[i][j] = in[j][i] for j < in_rows and i < in_cols, else 0. It
+        // pads with zero rows or drops rows, so its adjoint is itself with
+        // the shapes exchanged. Blocks of 16 x 16 keep both sides in cache.
+        template <class T>
+        void transpose(const T* in, std::size_t B, std::size_t in_rows, std::size_t in_cols, T* out,
+                       std::size_t out_rows, std::size_t out_cols) const {
+            constexpr std::size_t tile = 16;
+            const std::size_t rows = std::min(out_rows, in_cols), cols = std::min(out_cols, in_rows);
+            for (std::size_t b = 0; b < B; ++b) {
+                const T* src = in + b * in_rows * in_cols;
+                T* dst = out + b * out_rows * out_cols;
+                for (std::size_t i0 = 0; i0 < rows; i0 += tile)
+                    for (std::size_t j0 = 0; j0 < cols; j0 += tile)
+                        for (std::size_t i = i0; i < std::min(i0 + tile, rows); ++i)
+                            for (std::size_t j = j0; j < std::min(j0 + tile, cols); ++j)
+                                dst[i * out_cols + j] = src[j * in_cols + i];
+                for (std::size_t i = 0; i < rows; ++i) std::fill(dst + i * out_cols + cols, dst + (i + 1) * out_cols, T(0));
+                std::fill(dst + rows * out_cols, dst + out_rows * out_cols, T(0));
+            }
         }
 
         // Real part of the normalized inverse FFT, row by row.
@@ -261,8 +316,7 @@ struct fftw {
         // Adjoint of inverse_dft: its conjugate transpose, the forward DFT
         // G_X[k] = sum_t G_y[t] e^{-2 pi i k t / n}.
         void inverse_dft_adjoint(const complex_type* G_y, complex_type* G_X, std::size_t B, std::size_t n) const {
-            const auto& p = ctx_.c2c_forward(n);
-            for (std::size_t b = 0; b < B; ++b) p.c2c(G_y + b * n, G_X + b * n);
+            dft(G_y, G_X, B, n);
         }
 
         // Adjoint of irfft (real part of ifft): G_X = fft(g) / n for real g.
