@@ -1,0 +1,211 @@
+// Joint time-frequency scattering, written once against the backend
+// primitives core.hpp's walk uses (Kymatio 0.4's
+// core/timefrequency_scattering.py), plus a forward DFT and a transpose:
+//
+//   order 0: x * phi;
+//   first order in time, width first: U1[n1] = |x * psi1_n1| for every n1,
+//            kept as spectra, and S1[n1] = U1[n1] * phi;
+//   order 1: |S1 *_fr psi_fr| over n1, for psi_fr = phi_fr (spin 0) and the
+//            spin +1 wavelets, then *_fr phi_F for spin != 0;
+//   order 2: for each psi2, Y2[n1] = U1[n1] * psi2 for the n1 with j1 < j2
+//            (complex), |Y2 *_fr psi_fr| for every frequential filter, then
+//            * phi in time and *_fr phi_F for spin != 0.
+//
+// The (time, n1) planes are stored n1-last, one row of N_padded_fr values
+// per time sample (zero from n1_max on), so that the convolutions along n1
+// are the backend's row primitives over B x time rows; a transpose brings
+// each path's rows back time-last for the averaging in time and the output.
+// The averaging along n1 comes before the averaging in time (Kymatio's
+// order is the other): both are linear and separable, and the rows to
+// average in time are then fewer. The results agree to rounding.
+#pragma once
+
+#include "wst/core.hpp"
+#include "wst/jtfs_paths.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+namespace wst::core {
+
+// Buffers of the joint walk by role (sizes per signal: joint_walk::buffers).
+namespace joint {
+enum real_slot : std::size_t { x_pad = 0, u1, s1, tmp, plane, averaged, transposed, time_averaged, spare };
+enum complex_slot : std::size_t { u0_hat = 0, product, z1, u1_hat, z2, x_plane, x_hat, y, rows_hat, spare_c };
+}  // namespace joint
+
+template <class Workspace, class Real>
+class joint_walk {
+public:
+    using complex_type = typename Workspace::complex_type;
+
+    joint_walk(Workspace& w, const jtfs_geometry& g, const filter_bank& bank, const std::vector<joint_path>& paths,
+               jtfs_format format, std::size_t B)
+        : w_(w), g_(g), bank_(bank), paths_(paths), format_(format), B_(B), Np_(static_cast<std::size_t>(g.time.N_padded)),
+          N_fr_(static_cast<std::size_t>(g.N_padded_fr)), local_(g.time.average == averaging::mode::local) {}
+
+    // Values per signal of every buffer, for these parameters.
+    static buffer_layout buffers(const jtfs_geometry& g, const filter_bank& bank, const std::vector<joint_path>& paths) {
+        const auto Np = static_cast<std::size_t>(g.time.N_padded), N_fr = static_cast<std::size_t>(g.N_padded_fr);
+        const bool local = g.time.average == averaging::mode::local;
+        const std::size_t t1 = Np >> g.time.log2_stride;
+        std::size_t spectra = 0, z2 = 0, plane = t1 * N_fr;
+        for (const auto& psi1 : bank.psi1) spectra += Np >> (local ? std::min(psi1.j, g.time.log2_stride) : psi1.j);
+        for (const auto& p : paths) {
+            if (p.order != 2) continue;
+            const std::size_t len2 = Np >> second_order_level(g, p.j2);
+            z2 = std::max(z2, p.n1_max * len2);
+            plane = std::max(plane, len2 * N_fr);
+        }
+        const std::size_t time = std::max(Np, plane);
+        return {{Np, Np, bank.psi1.size() * t1, time, plane, plane, plane, plane, 1},
+                {Np, time, Np, spectra, z2, plane, plane, plane, plane, 1}};
+    }
+
+    // Samples per output row.
+    std::size_t output_length() const {
+        if (g_.time.average == averaging::mode::global) return 1;
+        const auto l = static_cast<std::size_t>(g_.time.log2_stride);
+        return static_cast<std::size_t>(g_.time.ind_end[l] - g_.time.ind_start[l]);
+    }
+
+    // The array output of B signals x (B x N) to out, signal b's rows at
+    // out + b * out_stride, output_length() values each: format time, the
+    // channels (order 0 first); format joint, path p's rows from p * rows.
+    void forward(const Real* x, Real* out, std::size_t out_stride) {
+        w_.pad(x, B_, N(), static_cast<std::size_t>(g_.time.pad_left), Np_, r(joint::x_pad));
+        w_.rfft(r(joint::x_pad), c(joint::u0_hat), B_, Np_);
+        if (format_ == jtfs_format::time) {
+            if (local_) {
+                lowpass_rows(w_, B_, c(joint::u0_hat), ctx().phi(0), Np_, g_.time.log2_stride, c(joint::product),
+                             r(joint::tmp));
+                write_rows(r(joint::tmp), 1, Np_ >> g_.time.log2_stride, out, 0, out_stride);
+            } else {
+                write_rows(r(joint::x_pad), 1, Np_, out, 0, out_stride);
+            }
+        }
+        first_order();
+        // Order 1: the column of S1 (n1 x B x t1) as B x t1 rows along n1.
+        const std::size_t t1 = Np_ >> g_.time.log2_stride, n1_count = bank_.psi1.size();
+        w_.transpose(r(joint::s1), 1, n1_count, B_ * t1, r(joint::plane), B_ * t1, N_fr_);
+        w_.rfft(r(joint::plane), c(joint::x_hat), B_ * t1, N_fr_);
+        std::size_t p = 0;
+        for (; p < paths_.size() && paths_[p].order == 1; ++p) frequency_path(p, t1, out, out_stride);
+        // Order 2, psi2 by psi2: the column of Y2 (n1_max x B x len2) as rows along n1.
+        while (p < paths_.size()) {
+            const joint_path& first = paths_[p];
+            const int level = second_order_level(g_, first.j2);
+            const std::size_t len2 = Np_ >> level;
+            for (std::size_t n1 = 0; n1 < first.n1_max; ++n1) {
+                const int k1 = first_order_level(n1);
+                wavelet_rows(w_, B_, c(joint::u1_hat) + B_ * spectrum_offset_[n1], ctx().psi2(static_cast<std::size_t>(first.n2), k1),
+                             Np_ >> k1, level - k1, c(joint::product), c(joint::z2) + n1 * B_ * len2);
+            }
+            w_.transpose(c(joint::z2), 1, first.n1_max, B_ * len2, c(joint::x_plane), B_ * len2, N_fr_);
+            w_.dft(c(joint::x_plane), c(joint::x_hat), B_ * len2, N_fr_);
+            for (; p < paths_.size() && paths_[p].n2 == first.n2; ++p) frequency_path(p, len2, out, out_stride);
+        }
+    }
+
+private:
+    const auto& ctx() const { return w_.ctx(); }
+    Real* r(joint::real_slot s) { return w_.real_buffer(s); }
+    complex_type* c(joint::complex_slot s) { return w_.complex_buffer(s); }
+    std::size_t N() const { return static_cast<std::size_t>(g_.time.N); }
+
+    int first_order_level(std::size_t n1) const {
+        const int j1 = bank_.psi1[n1].j;
+        return local_ ? std::min(j1, g_.time.log2_stride) : j1;
+    }
+    // Subsampling of Y2 = U1 * psi2 for every n1 (j1 < j2): min(j2,
+    // log2_stride) averaging locally (Kymatio needs log2_stride >= j2; below
+    // it its rows differ in length), j2 otherwise.
+    static int second_order_level(const jtfs_geometry& g, int j2) {
+        return g.time.average == averaging::mode::local ? std::min(j2, g.time.log2_stride) : j2;
+    }
+
+    // U1 of every n1 (spectra kept) and S1 (n1 x B x t1).
+    void first_order() {
+        const std::size_t t1 = Np_ >> g_.time.log2_stride;
+        std::size_t offset = 0;
+        spectrum_offset_.clear();
+        for (std::size_t n1 = 0; n1 < bank_.psi1.size(); ++n1) {
+            const int k1 = first_order_level(n1);
+            const std::size_t len1 = Np_ >> k1;
+            wavelet_rows(w_, B_, c(joint::u0_hat), ctx().psi1(n1, 0), Np_, k1, c(joint::product), c(joint::z1));
+            w_.modulus(c(joint::z1), r(joint::u1), B_, len1);
+            complex_type* u1_hat = c(joint::u1_hat) + B_ * offset;
+            w_.rfft(r(joint::u1), u1_hat, B_, len1);
+            spectrum_offset_.push_back(offset);
+            offset += len1;
+            lowpass_rows(w_, B_, u1_hat, ctx().phi(k1), len1, g_.time.log2_stride - k1, c(joint::product),
+                         r(joint::s1) + n1 * B_ * t1);
+        }
+    }
+
+    // Path p from the spectrum along n1 in x_hat (B x len rows of N_fr bins):
+    // the frequential filter, the modulus, the averaging along n1 (spin != 0),
+    // then time-last, the averaging in time (order 2), and the output.
+    void frequency_path(std::size_t p, std::size_t len, Real* out, std::size_t out_stride) {
+        const joint_path& path = paths_[p];
+        const std::size_t rows_t = B_ * len, n_fr = N_fr_ >> path.k_fr;
+        wavelet_rows(w_, rows_t, c(joint::x_hat), ctx().frequency_filter(path.n_fr), N_fr_, path.k_fr, c(joint::product),
+                     c(joint::y));
+        w_.modulus(c(joint::y), r(joint::plane), rows_t, n_fr);
+        const Real* along_n1 = r(joint::plane);
+        std::size_t R = n_fr;
+        if (path.averaged_fr) {
+            w_.rfft(r(joint::plane), c(joint::rows_hat), rows_t, n_fr);
+            lowpass_rows(w_, rows_t, c(joint::rows_hat), ctx().phi_F(path.k_fr), n_fr,
+                         g_.log2_stride_fr - path.k_fr, c(joint::product), r(joint::averaged));
+            along_n1 = r(joint::averaged);
+            R = N_fr_ >> g_.log2_stride_fr;
+        } else if (path.summed_fr) {
+            w_.sum(r(joint::plane), rows_t, n_fr, r(joint::averaged), 1);
+            along_n1 = r(joint::averaged);
+            R = 1;
+        }
+        // The rows kept (format time: those with n1 < n1_max), time-last.
+        const std::size_t rows = path.rows;
+        w_.transpose(along_n1, B_, len, R, r(joint::transposed), rows, len);
+        const std::size_t first_row = format_ == jtfs_format::time ? path.first_channel : p * rows;
+        if (path.order == 2 && local_) {
+            const int level = second_order_level(g_, path.j2);
+            w_.rfft(r(joint::transposed), c(joint::rows_hat), B_ * rows, len);
+            lowpass_rows(w_, B_ * rows, c(joint::rows_hat), ctx().phi(level), len, g_.time.log2_stride - level,
+                         c(joint::product), r(joint::time_averaged));
+            write_rows(r(joint::time_averaged), rows, Np_ >> g_.time.log2_stride, out, first_row, out_stride);
+        } else {
+            write_rows(r(joint::transposed), rows, len, out, first_row, out_stride);
+        }
+    }
+
+    // B x rows rows of n samples (at the output's level) to output rows
+    // first_row .. of each signal: unpadded, or summed (global averaging).
+    void write_rows(const Real* in, std::size_t rows, std::size_t n, Real* out, std::size_t first_row,
+                    std::size_t out_stride) {
+        const std::size_t L = output_length();
+        const auto l = static_cast<std::size_t>(g_.time.log2_stride);
+        for (std::size_t b = 0; b < B_; ++b) {
+            Real* dst = out + b * out_stride + first_row * L;
+            if (g_.time.average == averaging::mode::global)
+                w_.sum(in + b * rows * n, rows, n, dst, L);
+            else
+                w_.unpad(in + b * rows * n, rows, n, static_cast<std::size_t>(g_.time.ind_start[l]),
+                         static_cast<std::size_t>(g_.time.ind_end[l]), dst, L);
+        }
+    }
+
+    Workspace& w_;
+    const jtfs_geometry& g_;
+    const filter_bank& bank_;
+    const std::vector<joint_path>& paths_;
+    jtfs_format format_;
+    std::size_t B_;
+    std::size_t Np_, N_fr_;
+    bool local_;
+    std::vector<std::size_t> spectrum_offset_;  // of U1[n1]'s spectrum in u1_hat, per signal
+};
+
+}  // namespace wst::core

@@ -1,0 +1,136 @@
+// wst::TimeFrequencyScattering: Kymatio 0.4's joint time-frequency
+// scattering (kymatio.TimeFrequencyScattering), a thin frontend: it checks
+// the arguments, builds the filters and the backend's context, and runs the
+// joint walk (core_joint.hpp) over the batch on the transform's threads.
+#pragma once
+
+#include "wst/core_joint.hpp"
+#include "wst/execution.hpp"
+#include "wst/frequency_filter_bank.hpp"
+#include "wst/jtfs_parameters.hpp"
+#include "wst/jtfs_paths.hpp"
+#include "wst/scattering1d.hpp"
+#include "wst/signal_checks.hpp"
+#include "wst/time_filters.hpp"
+
+#include <cstddef>
+#include <memory>
+#include <type_traits>
+#include <vector>
+
+namespace wst {
+
+template <class Backend, class Real = double>
+class TimeFrequencyScattering : private signal_checks<Real> {
+    static_assert(std::is_same_v<Real, float> || std::is_same_v<Real, double>, "Real must be float or double");
+    using checks = signal_checks<Real>;
+    using executor_type = executor<Backend, Real>;
+    using workspace_type = typename executor_type::workspace_type;
+    using context_type = typename executor_type::context_type;
+    using lease = typename executor_type::lease;
+    template <class T>
+    using staged = typename executor_type::template staged<T>;
+    using walk_type = core::joint_walk<workspace_type, Real>;
+
+public:
+    using real_type = Real;
+    using backend_type = Backend;
+
+    explicit TimeFrequencyScattering(const jtfs_params& params, const execution& exec = {},
+                                     const warning_handler& on_warning = {})
+        : params_(params), geometry_(make_jtfs_geometry(params)), executor_(exec) {
+        compact_time_filters time = make_compact_time_filters(
+            params_.J, params_.Q, geometry_.time, [&](std::size_t n, auto&& body) { executor_.parallel_for(n, body); });
+        bank_ = std::move(time.parameters);
+        // phi_F's levels up to stride_fr: the averaging along n1 reads level k_fr <= log2_stride_fr.
+        frequency_ = frequency_filter_factory(static_cast<std::size_t>(geometry_.N_padded_fr), params_.J_fr,
+                                              params_.Q_fr, geometry_.F, geometry_.log2_stride_fr + 1);
+        time_specs_ = scattering_filter_specs(params_.J, params_.Q.q1, params_.Q.q2, geometry_.time.T);
+        paths_ = joint_paths(geometry_, params_.format, time_specs_, frequency_);
+        frequency_axis axis{static_cast<std::size_t>(geometry_.N_padded_fr), 1, {}, {}};
+        for (const auto& level : frequency_.phi_F.levels) axis.phi_F.push_back(compact(level));
+        for (const auto& f : frequency_.filters) axis.filters.push_back(compact(f.values));
+        for (const auto& p : paths_) axis.levels = std::max({axis.levels, p.k_fr + 1, p.level_fr + 1});
+        executor_.set_context(std::make_unique<context_type>(
+            time.psi1, time.psi2, time.phi, static_cast<std::size_t>(geometry_.time.N_padded), executor_.settings().planning,
+            axis, walk_type::buffers(geometry_, bank_, paths_)));
+        if (on_warning)
+            for (const auto& w : geometry_.time.warnings) on_warning(w);
+    }
+
+    // --- parameters and what Kymatio derives from them -------------------
+    const jtfs_params& params() const { return params_; }
+    const jtfs_geometry& geometry() const { return geometry_; }
+    long long shape() const { return geometry_.time.N; }
+    long long T() const { return geometry_.time.T; }
+    long long F() const { return geometry_.F; }
+    int log2_stride() const { return geometry_.time.log2_stride; }
+    int log2_stride_fr() const { return geometry_.log2_stride_fr; }
+    long long N_padded() const { return geometry_.time.N_padded; }
+    long long N_padded_fr() const { return geometry_.N_padded_fr; }
+    // The filters' parameters: time (xi, sigma, j; no levels) and frequential (with their values).
+    const filter_bank& time_filters() const { return bank_; }
+    const frequency_filter_bank& frequency_filters() const { return frequency_; }
+    const std::vector<joint_path>& paths() const { return paths_; }
+    const std::vector<warning>& warnings() const { return geometry_.time.warnings; }
+    int threads() const { return executor_.threads(); }
+
+    // --- output layout ---------------------------------------------------
+    // Channels of the output: format time, C (order 0 included); format
+    // joint, the number of paths (Kymatio's output_size() counts one more
+    // there: its key list keeps order 0's empty key).
+    std::size_t output_size() const { return joint_output_size(paths_, params_.format); }
+    // Rows per path (format joint).
+    std::size_t rows_per_path() const { return paths_.front().rows; }
+    std::size_t output_length() const {
+        if (geometry_.time.average == averaging::mode::global) return 1;
+        const auto l = static_cast<std::size_t>(geometry_.time.log2_stride);
+        return static_cast<std::size_t>(geometry_.time.ind_end[l] - geometry_.time.ind_start[l]);
+    }
+    // The shape of one signal's output: (C, N_out) or (n_paths, rows, N_out).
+    std::vector<std::size_t> output_shape() const {
+        if (params_.format == jtfs_format::joint) return {paths_.size(), rows_per_path(), output_length()};
+        return {output_size(), output_length()};
+    }
+    jtfs_meta meta() const { return joint_meta(paths_, params_.format, time_specs_, frequency_); }
+
+    // --- the transform -------------------------------------------------------
+    // The array output of B signals: (B, C, N_out) in format time; in
+    // format joint (B, n_paths x rows, N_out), which is (B, n_paths, rows,
+    // N_out) in C order (output_shape()).
+    template <class Derived>
+    scattering_array<Real> scattering(const Eigen::DenseBase<Derived>& x) const {
+        const signal_array<Real> rows = checks::as_rows(x);
+        return scattering(rows.data(), static_cast<std::size_t>(rows.rows()), static_cast<std::size_t>(rows.cols()));
+    }
+
+    scattering_array<Real> scattering(const Real* x, std::size_t B, std::size_t N) const {
+        checks::check_shape(x, B, N, static_cast<std::size_t>(geometry_.time.N));
+        checks::check_finite(x, B * N, "x", N);
+        const std::size_t rows = params_.format == jtfs_format::joint ? paths_.size() * rows_per_path() : output_size();
+        scattering_array<Real> out(B, rows, output_length());
+        const staged<const Real> in(executor_, {{x, B * N}});
+        const staged<Real> result(executor_, {{out.data(), out.size()}});
+        const std::size_t per_signal = rows * output_length();
+        executor_.parallel_for(B, [&](std::size_t, std::size_t b) {
+            lease w(executor_);
+            walk_type(*w, geometry_, bank_, paths_, params_.format, 1).forward(in[0] + b * N, result[0] + b * per_signal,
+                                                                               per_signal);
+            (*w).synchronize();
+        });
+        result.download();
+        checks::check_no_overflow(out.data(), out.size(), x, B * N, "coefficients");
+        return out;
+    }
+
+private:
+    jtfs_params params_;
+    jtfs_geometry geometry_;
+    executor_type executor_;
+    filter_bank bank_;
+    frequency_filter_bank frequency_;
+    std::vector<filter_spec> time_specs_;
+    std::vector<joint_path> paths_;
+};
+
+}  // namespace wst
