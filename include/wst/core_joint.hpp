@@ -58,9 +58,18 @@ public:
             z2 = std::max(z2, p.n1_max * len2);
             plane = std::max(plane, len2 * N_fr);
         }
-        const std::size_t time = std::max(Np, plane);
-        return {{Np, Np, bank.psi1.size() * t1, time, plane, plane, plane, plane, 1},
-                {Np, time, Np, spectra, z2, plane, plane, plane, plane, 1}};
+        // The reverse mode reuses the slots (see vjp): a plane holds Np
+        // values too, z1 the cotangents of every U1's spectrum, u1 and spare
+        // the values and cotangents of a path's output rows.
+        std::size_t output_rows = 1;
+        for (const auto& p : paths) output_rows = std::max(output_rows, p.rows);
+        const std::size_t L = g.time.average == averaging::mode::global
+                                  ? 1
+                                  : static_cast<std::size_t>(g.time.ind_end[static_cast<std::size_t>(g.time.log2_stride)] -
+                                                             g.time.ind_start[static_cast<std::size_t>(g.time.log2_stride)]);
+        const std::size_t big = std::max(Np, plane), rows_out = std::max(Np, output_rows * L);
+        return {{Np, rows_out, bank.psi1.size() * t1, big, big, big, big, big, rows_out},
+                {Np, big, std::max(Np, spectra), spectra, std::max<std::size_t>(z2, 1), big, big, plane, big, big}};
     }
 
     // Samples per output row.
@@ -106,6 +115,102 @@ public:
             w_.dft(c(joint::x_plane), c(joint::x_hat), B_ * len2, N_fr_);
             for (; p < paths_.size() && paths_[p].n2 == first.n2; ++p) frequency_path(p, len2, out, out_stride);
         }
+    }
+
+    // --- reverse mode ------------------------------------------------------
+    // The gradient of sum over output rows of <S_row(x), G_row> into grad_x
+    // (B x N). cotangent(w, first_row, rows, values, g) writes the cotangent
+    // g of output rows first_row .. first_row + rows - 1 of every signal (B x
+    // rows x output_length() values, in backend memory), given their values
+    // (same layout; nullptr unless with_values). The forward values each
+    // adjoint needs are recomputed on the way (nothing of the forward pass
+    // is kept but the spectra of U1): order 2 psi2 by psi2, then order 1,
+    // the first order, order 0 and the padding, each step followed back by
+    // its adjoint (core.hpp's list: the modulus by z / |z|, the
+    // product-and-subsample by spreading over the periods, the inverse DFT
+    // by the forward one; here also the DFT along n1 by the inverse one and
+    // the transpose by the transpose).
+    template <class Cotangent>
+    void vjp(const Real* x, bool with_values, Cotangent&& cotangent, Real* grad_x) {
+        w_.pad(x, B_, N(), static_cast<std::size_t>(g_.time.pad_left), Np_, r(joint::x_pad));
+        w_.rfft(r(joint::x_pad), c(joint::u0_hat), B_, Np_);
+        first_order();
+        complex_type* grad_u1_hat = c(joint::z1);
+        std::size_t spectra = 0;
+        for (std::size_t n1 = 0; n1 < bank_.psi1.size(); ++n1) spectra += Np_ >> first_order_level(n1);
+        w_.zero(grad_u1_hat, B_ * spectra);
+
+        std::size_t first_of_order2 = 0;
+        while (first_of_order2 < paths_.size() && paths_[first_of_order2].order == 1) ++first_of_order2;
+        for (std::size_t p = first_of_order2; p < paths_.size();) {
+            const joint_path& first = paths_[p];
+            const int level = second_order_level(g_, first.j2);
+            const std::size_t len2 = Np_ >> level;
+            for (std::size_t n1 = 0; n1 < first.n1_max; ++n1) {
+                const int k1 = first_order_level(n1);
+                wavelet_rows(w_, B_, c(joint::u1_hat) + B_ * spectrum_offset_[n1], ctx().psi2(static_cast<std::size_t>(first.n2), k1),
+                             Np_ >> k1, level - k1, c(joint::product), c(joint::z2) + n1 * B_ * len2);
+            }
+            w_.transpose(c(joint::z2), 1, first.n1_max, B_ * len2, c(joint::x_plane), B_ * len2, N_fr_);
+            w_.dft(c(joint::x_plane), c(joint::x_hat), B_ * len2, N_fr_);
+            w_.zero(c(joint::spare_c), B_ * len2 * N_fr_);
+            for (; p < paths_.size() && paths_[p].n2 == first.n2; ++p) frequency_path_backward(p, len2, with_values, cotangent);
+            // Back through the DFT along n1 and the transpose, to each Y2[n1] and U1[n1]'s spectrum.
+            w_.inverse_dft(c(joint::spare_c), c(joint::x_plane), B_ * len2, N_fr_);
+            w_.transpose(c(joint::x_plane), 1, B_ * len2, N_fr_, c(joint::z2), first.n1_max, B_ * len2);
+            for (std::size_t n1 = 0; n1 < first.n1_max; ++n1) {
+                const int k1 = first_order_level(n1);
+                w_.inverse_dft_adjoint(c(joint::z2) + n1 * B_ * len2, c(joint::product), B_, len2);
+                w_.filter_subsample_adjoint(c(joint::product), ctx().psi2(static_cast<std::size_t>(first.n2), k1), B_,
+                                            Np_ >> k1, std::size_t{1} << (level - k1), grad_u1_hat + B_ * spectrum_offset_[n1],
+                                            Real(1) / static_cast<Real>(len2));
+            }
+        }
+
+        // Order 1, back to S1.
+        const std::size_t t1 = Np_ >> g_.time.log2_stride, n1_count = bank_.psi1.size();
+        w_.transpose(r(joint::s1), 1, n1_count, B_ * t1, r(joint::plane), B_ * t1, N_fr_);
+        w_.rfft(r(joint::plane), c(joint::x_hat), B_ * t1, N_fr_);
+        w_.zero(c(joint::spare_c), B_ * t1 * N_fr_);
+        for (std::size_t p = 0; p < first_of_order2; ++p) frequency_path_backward(p, t1, with_values, cotangent);
+        w_.rfft_adjoint(c(joint::spare_c), r(joint::plane), B_ * t1, N_fr_);
+        w_.transpose(r(joint::plane), 1, B_ * t1, N_fr_, r(joint::s1), n1_count, B_ * t1);  // the cotangent of S1
+
+        // The first order, back to the spectrum of x.
+        complex_type* grad_u0_hat = c(joint::x_hat);
+        w_.zero(grad_u0_hat, B_ * Np_);
+        for (std::size_t n1 = 0; n1 < n1_count; ++n1) {
+            const int k1 = first_order_level(n1);
+            const std::size_t len1 = Np_ >> k1;
+            complex_type* grad_u1 = grad_u1_hat + B_ * spectrum_offset_[n1];
+            lowpass_adjoint(r(joint::s1) + n1 * B_ * t1, B_, ctx().phi(k1), len1, g_.time.log2_stride - k1, grad_u1);
+            w_.rfft_adjoint(grad_u1, r(joint::tmp), B_, len1);
+            wavelet_rows(w_, B_, c(joint::u0_hat), ctx().psi1(n1, 0), Np_, k1, c(joint::product), c(joint::x_plane));
+            w_.modulus(c(joint::x_plane), r(joint::u1), B_, len1);
+            w_.modulus_adjoint(c(joint::x_plane), r(joint::u1), r(joint::tmp), c(joint::rows_hat), B_, len1);
+            w_.inverse_dft_adjoint(c(joint::rows_hat), c(joint::product), B_, len1);
+            w_.filter_subsample_adjoint(c(joint::product), ctx().psi1(n1, 0), B_, Np_, std::size_t{1} << k1, grad_u0_hat,
+                                        Real(1) / static_cast<Real>(len1));
+        }
+
+        // Order 0 (format time), then the padding.
+        Real* grad_x_pad = r(joint::averaged);
+        w_.zero(grad_x_pad, B_ * Np_);
+        if (format_ == jtfs_format::time) {
+            if (local_) {
+                const std::size_t t0 = Np_ >> g_.time.log2_stride;
+                if (with_values)
+                    lowpass_rows(w_, B_, c(joint::u0_hat), ctx().phi(0), Np_, g_.time.log2_stride, c(joint::product),
+                                 r(joint::tmp));
+                emit_backward(0, 1, r(joint::tmp), t0, with_values, cotangent, r(joint::time_averaged));
+                lowpass_adjoint(r(joint::time_averaged), B_, ctx().phi(0), Np_, g_.time.log2_stride, grad_u0_hat);
+            } else {
+                emit_backward(0, 1, r(joint::x_pad), Np_, with_values, cotangent, grad_x_pad);
+            }
+        }
+        w_.rfft_adjoint(grad_u0_hat, r(joint::transposed), B_, Np_);
+        w_.add(r(joint::transposed), grad_x_pad, B_ * Np_);
+        w_.pad_adjoint(grad_x_pad, B_, N(), static_cast<std::size_t>(g_.time.pad_left), Np_, grad_x);
     }
 
 private:
@@ -178,6 +283,101 @@ private:
             write_rows(r(joint::time_averaged), rows, Np_ >> g_.time.log2_stride, out, first_row, out_stride);
         } else {
             write_rows(r(joint::transposed), rows, len, out, first_row, out_stride);
+        }
+    }
+
+    // Path p backwards, with the spectrum along n1 in x_hat (B x len rows of
+    // N_fr bins): its forward values recomputed, its rows' cotangent asked
+    // for, and that of the spectrum added to spare_c.
+    template <class Cotangent>
+    void frequency_path_backward(std::size_t p, std::size_t len, bool with_values, Cotangent& cotangent) {
+        const joint_path& path = paths_[p];
+        const std::size_t rows_t = B_ * len, n_fr = N_fr_ >> path.k_fr;
+        wavelet_rows(w_, rows_t, c(joint::x_hat), ctx().frequency_filter(path.n_fr), N_fr_, path.k_fr, c(joint::product),
+                     c(joint::y));
+        w_.modulus(c(joint::y), r(joint::plane), rows_t, n_fr);
+        const Real* along_n1 = r(joint::plane);
+        std::size_t R = n_fr;
+        const int average_fr = g_.log2_stride_fr - path.k_fr;
+        if (path.averaged_fr) {
+            w_.rfft(r(joint::plane), c(joint::rows_hat), rows_t, n_fr);
+            lowpass_rows(w_, rows_t, c(joint::rows_hat), ctx().phi_F(path.k_fr), n_fr, average_fr, c(joint::product),
+                         r(joint::averaged));
+            along_n1 = r(joint::averaged);
+            R = N_fr_ >> g_.log2_stride_fr;
+        } else if (path.summed_fr) {
+            w_.sum(r(joint::plane), rows_t, n_fr, r(joint::averaged), 1);
+            along_n1 = r(joint::averaged);
+            R = 1;
+        }
+        const std::size_t rows = path.rows;
+        w_.transpose(along_n1, B_, len, R, r(joint::transposed), rows, len);
+        const std::size_t first_row = format_ == jtfs_format::time ? path.first_channel : p * rows;
+        // The cotangent of the time-last rows, B x rows x len, in tmp.
+        if (path.order == 2 && local_) {
+            const int level = second_order_level(g_, path.j2);
+            if (with_values) {
+                w_.rfft(r(joint::transposed), c(joint::rows_hat), B_ * rows, len);
+                lowpass_rows(w_, B_ * rows, c(joint::rows_hat), ctx().phi(level), len, g_.time.log2_stride - level,
+                             c(joint::product), r(joint::time_averaged));
+            }
+            emit_backward(first_row, rows, r(joint::time_averaged), Np_ >> g_.time.log2_stride, with_values, cotangent,
+                          r(joint::time_averaged));
+            lowpass_adjoint_rows(r(joint::time_averaged), B_ * rows, ctx().phi(level), len, g_.time.log2_stride - level,
+                                 r(joint::tmp));
+        } else {
+            emit_backward(first_row, rows, r(joint::transposed), len, with_values, cotangent, r(joint::tmp));
+        }
+        // Back through the transpose and the averaging along n1 to |Y|.
+        w_.transpose(r(joint::tmp), B_, rows, len, r(joint::averaged), len, R);
+        const Real* grad_modulus = r(joint::averaged);
+        if (path.averaged_fr) {
+            lowpass_adjoint_rows(r(joint::averaged), rows_t, ctx().phi_F(path.k_fr), n_fr, average_fr, r(joint::time_averaged));
+            grad_modulus = r(joint::time_averaged);
+        } else if (path.summed_fr) {
+            w_.sum_adjoint(r(joint::averaged), 1, rows_t, n_fr, r(joint::time_averaged));
+            grad_modulus = r(joint::time_averaged);
+        }
+        w_.modulus_adjoint(c(joint::y), r(joint::plane), grad_modulus, c(joint::rows_hat), rows_t, n_fr);
+        w_.inverse_dft_adjoint(c(joint::rows_hat), c(joint::product), rows_t, n_fr);
+        w_.filter_subsample_adjoint(c(joint::product), ctx().frequency_filter(path.n_fr), rows_t, N_fr_,
+                                    std::size_t{1} << path.k_fr, c(joint::spare_c), Real(1) / static_cast<Real>(n_fr));
+    }
+
+    // Adds to grad_u_hat (B x n bins) the cotangent of u_hat in
+    // s = lowpass_rows(u_hat, phi, n, k), given that of s (B x n / 2^k).
+    template <class Filter>
+    void lowpass_adjoint(const Real* grad_s, std::size_t B, const Filter& phi, std::size_t n, int k, complex_type* grad_u_hat) {
+        w_.irfft_adjoint(grad_s, c(joint::rows_hat), B, n >> k);
+        w_.filter_subsample_adjoint(c(joint::rows_hat), phi, B, n, std::size_t{1} << k, grad_u_hat, Real(1));
+    }
+    // The cotangent of the real rows u (B x n) in s = lowpass_rows(rfft(u),
+    // phi, n, k), given that of s, into grad_u.
+    template <class Filter>
+    void lowpass_adjoint_rows(const Real* grad_s, std::size_t B, const Filter& phi, std::size_t n, int k, Real* grad_u) {
+        w_.zero(c(joint::product), B * n);
+        lowpass_adjoint(grad_s, B, phi, n, k, c(joint::product));
+        w_.rfft_adjoint(c(joint::product), grad_u, B, n);
+    }
+
+    // Output rows first_row .. first_row + rows - 1 from src (B x rows rows
+    // of n samples at the output's level, read only with_values): their
+    // values, their cotangent from the callback, and the cotangent of src
+    // (B x rows x n) into grad.
+    template <class Cotangent>
+    void emit_backward(std::size_t first_row, std::size_t rows, const Real* src, std::size_t n, bool with_values,
+                       Cotangent& cotangent, Real* grad) {
+        const std::size_t L = output_length();
+        Real* values = r(joint::spare);
+        Real* g = r(joint::u1);
+        if (with_values) write_rows(src, rows, n, values, 0, rows * L);
+        cotangent(w_, first_row, rows, with_values ? static_cast<const Real*>(values) : nullptr, g);
+        if (g_.time.average == averaging::mode::global) {
+            w_.sum_adjoint(g, 1, B_ * rows, n, grad);
+        } else {
+            const auto l = static_cast<std::size_t>(g_.time.log2_stride);
+            w_.unpad_adjoint(g, L, B_ * rows, static_cast<std::size_t>(g_.time.ind_start[l]),
+                             static_cast<std::size_t>(g_.time.ind_end[l]), n, grad);
         }
     }
 

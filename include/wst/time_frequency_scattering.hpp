@@ -15,6 +15,8 @@
 
 #include <cstddef>
 #include <memory>
+#include <sstream>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -107,7 +109,7 @@ public:
     scattering_array<Real> scattering(const Real* x, std::size_t B, std::size_t N) const {
         checks::check_shape(x, B, N, static_cast<std::size_t>(geometry_.time.N));
         checks::check_finite(x, B * N, "x", N);
-        const std::size_t rows = params_.format == jtfs_format::joint ? paths_.size() * rows_per_path() : output_size();
+        const std::size_t rows = output_rows();
         scattering_array<Real> out(B, rows, output_length());
         const staged<const Real> in(executor_, {{x, B * N}});
         const staged<Real> result(executor_, {{out.data(), out.size()}});
@@ -123,7 +125,54 @@ public:
         return out;
     }
 
+    // --- reverse mode -------------------------------------------------------
+    // Gradient with respect to x of sum(S(x) * g), g shaped like the array
+    // output; the result is shaped like x (B x N).
+    template <class Derived>
+    signal_array<Real> backward(const Eigen::DenseBase<Derived>& x, const scattering_array<Real>& g) const {
+        const signal_array<Real> rows = checks::as_rows(x);
+        signal_array<Real> grad(rows.rows(), rows.cols());
+        backward(rows.data(), static_cast<std::size_t>(rows.rows()), static_cast<std::size_t>(rows.cols()), g, grad.data());
+        return grad;
+    }
+
+    void backward(const Real* x, std::size_t B, std::size_t N, const scattering_array<Real>& g, Real* grad) const {
+        checks::check_shape(x, B, N, static_cast<std::size_t>(geometry_.time.N));
+        checks::check_finite(x, B * N, "x", N);
+        check_array(g, B, "g");
+        const std::size_t L = output_length(), per_signal = output_rows() * L;
+        const staged<const Real> in(executor_, {{x, B * N}, {g.data(), g.size()}});
+        const staged<Real> result(executor_, {{grad, B * N}});
+        executor_.parallel_for(B, [&](std::size_t, std::size_t b) {
+            const Real* g_b = in[1] + b * per_signal;
+            auto cotangent = [&](workspace_type& w, std::size_t first_row, std::size_t rows, const Real*, Real* out) {
+                w.copy_rows(g_b + first_row * L, L, out, L, rows, L);
+            };
+            lease w(executor_);
+            walk_type(*w, geometry_, bank_, paths_, params_.format, 1).vjp(in[0] + b * N, false, cotangent, result[0] + b * N);
+            (*w).synchronize();
+        });
+        result.download();
+        checks::check_no_overflow(grad, B * N, x, B * N, "gradient");
+    }
+
 private:
+    // Rows per signal of the array output: channels, or paths x rows.
+    std::size_t output_rows() const {
+        return params_.format == jtfs_format::joint ? paths_.size() * rows_per_path() : output_size();
+    }
+
+    // A cotangent shaped like the array output of B signals, finite.
+    void check_array(const scattering_array<Real>& a, std::size_t B, const std::string& name) const {
+        if (a.batch() != B || a.channels() != output_rows() || a.length() != output_length()) {
+            std::ostringstream value, allowed;
+            value << "an array of shape (" << a.batch() << ", " << a.channels() << ", " << a.length() << ")";
+            allowed << "the shape of the output, (" << B << ", " << output_rows() << ", " << output_length() << ")";
+            detail::reject(name, value.str(), allowed.str());
+        }
+        checks::check_finite(a.data(), a.size(), name);
+    }
+
     jtfs_params params_;
     jtfs_geometry geometry_;
     executor_type executor_;
