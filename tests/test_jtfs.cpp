@@ -89,3 +89,45 @@ TEST_CASE("JTFS gradient equals Kymatio torch autograd's", "[jtfs][gradient]") {
         CHECK(max_abs_diff(got, expected) <= 1e-9 * max_abs(expected));
     }
 }
+
+namespace {
+
+// A case of tests/data/reference/jtfs_model (tests/reference_model: the numpy
+// model of Kymatio's JTFS and its reverse mode).
+wst::jtfs_params jtfs_model_params(const std::string& name) {
+    const auto k = ref::json("jtfs_model/" + name, "params.json")["model"];
+    wst::jtfs_params p{.J = k["J"], .J_fr = k["J_fr"], .shape = k["shape"]};
+    p.Q = k["Q"].is_array() ? wst::quality_factors(k["Q"][0].get<int>(), k["Q"][1].get<int>())
+                            : wst::quality_factors(k["Q"].get<int>());
+    auto averaging = [](const nlohmann::json& v) {
+        return v.is_string() ? wst::averaging(wst::global) : wst::averaging(v.get<long long>());
+    };
+    if (k.contains("T")) p.T = averaging(k["T"]);
+    if (k.contains("F")) p.F = averaging(k["F"]);
+    if (k.contains("Q_fr")) p.Q_fr = k["Q_fr"];
+    if (k.contains("format")) p.format = k["format"] == "joint" ? wst::jtfs_format::joint : wst::jtfs_format::time;
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("JTFS forward and gradient on cases beyond Kymatio's four: joint format, global T and F, F = 0", "[jtfs][gradient]") {
+    for (const std::string name : {"joint_format", "T_global", "F_global", "F_zero_Q_pair", "Qfr2_odd_length"}) {
+        INFO(name);
+        const std::string dir = "jtfs_model/" + name;
+        const auto x = ref::array(dir, "x.npy");
+        const auto expected = ref::array(dir, "S.npy").values;
+        const auto g = ref::array(dir, "g.npy");
+        const auto expected_gx = ref::array(dir, "gx.npy").values;
+        const wst::TimeFrequencyScattering<wst::backend::fftw, double> S(jtfs_model_params(name), {.threads = 2});
+        const auto out = S.scattering(x.values.data(), x.shape[0], x.shape[1]);
+        const std::vector<double> got(out.data(), out.data() + out.size());
+        REQUIRE(got.size() == expected.size());
+        CHECK(max_abs_diff(got, expected) <= 1e-10 * max_abs(expected));
+        wst::scattering_array<double> G(out.batch(), out.channels(), out.length());
+        std::copy(g.values.begin(), g.values.end(), G.data());
+        std::vector<double> gx(x.values.size());
+        S.backward(x.values.data(), x.shape[0], x.shape[1], G, gx.data());
+        CHECK(max_abs_diff(gx, expected_gx) <= 1e-9 * max_abs(expected_gx));
+    }
+}
