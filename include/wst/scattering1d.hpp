@@ -8,6 +8,7 @@
 #include "wst/elementwise.hpp"
 #include "wst/error.hpp"
 #include "wst/execution.hpp"
+#include "wst/loss_sums.hpp"
 #include "wst/filter_bank.hpp"
 #include "wst/parameters.hpp"
 #include "wst/signal_checks.hpp"
@@ -75,20 +76,6 @@ struct scattering_meta {
     std::vector<int> order;
     std::vector<std::vector<int>> key;
     Eigen::ArrayXXd xi, sigma, j, n;
-};
-
-// Weight of each order's coefficients in a loss (orders 0, 1, 2): every
-// squared or absolute difference of an order-m coefficient is multiplied by
-// weights[m] (the norm is sqrt of the weighted sum of squares).
-using order_weights = std::array<double, 3>;
-
-// A loss value per signal of the batch, its gradient with respect to y, and
-// the unweighted ||S_m(y) - S*_m||^2 of each order m per signal.
-template <class Real>
-struct loss_and_gradient {
-    std::vector<double> loss;
-    signal_array<Real> gradient;
-    std::vector<std::array<double, 3>> squared_error_by_order;
 };
 
 // Called once per warning when the transform is built; the warnings are also
@@ -604,58 +591,34 @@ private:
         }
     }
 
-    // The loss of each signal accumulates channel by channel while the tree is
-    // walked; its cotangent is known per channel for every loss but the norm,
-    // whose gradient (S - S*) / ||S - S*|| is the sum_squares gradient scaled
-    // at the end (the backward pass is linear in the cotangent). The sums of
-    // every signal and channel stay in the backend's memory until the walk
-    // ends and are read once. target_rows(first, c) gives the target of
+    // The loss of each signal accumulates channel by channel while the tree
+    // is walked (loss_sums). target_rows(first, c) gives the target of
     // channel c for signal `first` and the distance between signals' targets.
     template <class TargetRows>
     loss_and_gradient<Real> fused_loss(const signal_array<Real>& y, wst::loss kind, const order_weights& weights,
                                        TargetRows&& target_rows) const {
-        for (std::size_t m = 0; m < weights.size(); ++m)
-            if (!(weights[m] >= 0) || !std::isfinite(weights[m]))
-                detail::reject("order_weights[" + std::to_string(m) + "]", weights[m], "weights must be finite and >= 0");
         const auto B = static_cast<std::size_t>(y.rows());
         std::size_t count = 0;
-        for (std::size_t c = 0; c < paths_.size(); ++c) count += path_length(c);
-        loss_and_gradient<Real> result{std::vector<double>(B, 0.0), signal_array<Real>(y.rows(), y.cols()),
-                                       std::vector<std::array<double, 3>>(B, {0, 0, 0})};
-        // {sum |d|, sum d^2} per signal and channel, summed in channel order
-        // below: independent of the threads.
-        const std::size_t C = paths_.size();
-        std::vector<double> sums(B * C * 2, 0.0);
+        std::vector<int> orders;
+        for (std::size_t c = 0; c < paths_.size(); ++c) {
+            count += path_length(c);
+            orders.push_back(paths_[c].order);
+        }
+        loss_sums<Real> sums(B, static_cast<std::size_t>(y.cols()), orders, count, kind, weights);
         const staged<const Real> in(executor_, {{y.data(), static_cast<std::size_t>(y.size())}});
-        const staged<Real> gradient(executor_, {{result.gradient.data(), static_cast<std::size_t>(result.gradient.size())}});
-        const staged<double> channel_sums(executor_, {{sums.data(), sums.size()}});
+        const staged<Real> gradient(executor_, {{sums.gradient().data(), static_cast<std::size_t>(sums.gradient().size())}});
+        const staged<double> channel_sums(executor_, {{sums.all_sums().data(), sums.all_sums().size()}});
+        const std::size_t sums_per_signal = sums.row_stride();
         run_vjp(in[0], B, true, gradient[0], [&](std::size_t first, std::size_t rows) {
             return [&, first, rows](workspace_type& w, std::size_t c, const Real* S, std::size_t L, Real* out) {
-                const auto order = static_cast<std::size_t>(paths_[c].order);
-                const elementwise::loss_term<Real> term{kind, static_cast<Real>(weights[order]), static_cast<Real>(count)};
                 const auto [target, stride] = target_rows(first, c);
-                w.loss_rows(term, S, target, stride, rows, L, out, channel_sums[0] + (first * C + c) * 2, C * 2);
+                w.loss_rows(sums.term(c), S, target, stride, rows, L, out,
+                            channel_sums[0] + sums.offset(first, c), sums_per_signal);
             };
         });
         gradient.download();
         channel_sums.download();
-        for (std::size_t b = 0; b < B; ++b)
-            for (std::size_t c = 0; c < C; ++c) {
-                const auto order = static_cast<std::size_t>(paths_[c].order);
-                const double abs_sum = sums[(b * C + c) * 2], square_sum = sums[(b * C + c) * 2 + 1];
-                result.squared_error_by_order[b][order] += square_sum;
-                result.loss[b] += weights[order] * (kind == wst::loss::l1 ? abs_sum : square_sum);
-            }
-        for (std::size_t b = 0; b < B; ++b) {
-            double& l = result.loss[b];
-            if (kind == wst::loss::sum_squares) l *= 0.5;
-            if (kind == wst::loss::mse) l /= static_cast<double>(count);
-            if (kind == wst::loss::norm) {
-                l = std::sqrt(l);
-                const Real scale = l > 0 ? static_cast<Real>(1.0 / l) : Real(0);
-                result.gradient.row(static_cast<Eigen::Index>(b)) *= scale;
-            }
-        }
+        loss_and_gradient<Real> result = sums.finish();
         check_no_overflow(result.gradient.data(), static_cast<std::size_t>(result.gradient.size()), y.data(),
                           static_cast<std::size_t>(y.size()), "gradient");
         const Eigen::Map<const Eigen::ArrayXd> losses(result.loss.data(), static_cast<Eigen::Index>(B));
