@@ -131,3 +131,38 @@ TEST_CASE("JTFS forward and gradient on cases beyond Kymatio's four: joint forma
         CHECK(max_abs_diff(gx, expected_gx) <= 1e-9 * max_abs(expected_gx));
     }
 }
+
+TEST_CASE("JTFS loss_gradient: the loss from the outputs, its gradient the backward pass of its cotangent", "[jtfs][gradient]") {
+    const auto x = ref::array("jtfs/jtfs_small", "x.npy");
+    for (const auto format : {wst::jtfs_format::time, wst::jtfs_format::joint}) {
+        const wst::TimeFrequencyScattering<wst::backend::fftw, double> S(jtfs_reference_params("jtfs/jtfs_small", format));
+        const Eigen::Map<const wst::signal_array<double>> xs(x.values.data(), 2, 1024);
+        const wst::signal_array<double> target_signals = xs.reverse().eval() * 0.5 + xs * 0.25;
+        const auto target = S.scattering(target_signals);
+        const auto Sx = S.scattering(xs);
+        // ||S(x) - S*|| per signal and its gradient backward((S(x) - S*) / ||S(x) - S*||).
+        const std::size_t per = Sx.channels() * Sx.length();
+        wst::scattering_array<double> g(2, Sx.channels(), Sx.length());
+        std::vector<double> norms(2, 0.0);
+        for (std::size_t b = 0; b < 2; ++b) {
+            for (std::size_t i = 0; i < per; ++i) norms[b] += std::pow(Sx.data()[b * per + i] - target.data()[b * per + i], 2);
+            norms[b] = std::sqrt(norms[b]);
+            for (std::size_t i = 0; i < per; ++i) g.data()[b * per + i] = (Sx.data()[b * per + i] - target.data()[b * per + i]) / norms[b];
+        }
+        const auto expected = S.backward(xs, g);
+        const auto lg = S.loss_gradient(xs, target, wst::loss::norm);
+        for (std::size_t b = 0; b < 2; ++b) CHECK(lg.loss[b] == Approx(norms[b]).epsilon(1e-12));
+        CHECK((lg.gradient - expected).abs().maxCoeff() <= 1e-12 * expected.abs().maxCoeff());
+        // mse with weights: order 2 weighted 3, order 0 not at all.
+        const auto mse = S.loss_gradient(xs, target, wst::loss::mse, {0, 1, 3});
+        const auto meta = S.meta();
+        double expected_mse = 0;
+        const std::size_t rows = Sx.channels(), L = Sx.length();
+        for (std::size_t r = 0; r < rows; ++r) {
+            const int order = format == wst::jtfs_format::time ? meta.order[r] : meta.order[r / S.rows_per_path()];
+            const double w = order == 0 ? 0 : order == 1 ? 1 : 3;
+            for (std::size_t t = 0; t < L; ++t) expected_mse += w * std::pow(Sx(0, r, t) - target(0, r, t), 2);
+        }
+        CHECK(mse.loss[0] == Approx(expected_mse / static_cast<double>(per)).epsilon(1e-12));
+    }
+}

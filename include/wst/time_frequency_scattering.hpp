@@ -9,10 +9,12 @@
 #include "wst/frequency_filter_bank.hpp"
 #include "wst/jtfs_parameters.hpp"
 #include "wst/jtfs_paths.hpp"
+#include "wst/loss_sums.hpp"
 #include "wst/scattering1d.hpp"
 #include "wst/signal_checks.hpp"
 #include "wst/time_filters.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <sstream>
@@ -154,6 +156,47 @@ public:
         });
         result.download();
         checks::check_no_overflow(grad, B * N, x, B * N, "gradient");
+    }
+
+    // Loss between S(y) and a target shaped like the array output (batch B,
+    // or 1 to compare every signal with the same target), and its gradient
+    // with respect to y, in one reverse walk per signal (loss_sums).
+    template <class Derived>
+    loss_and_gradient<Real> loss_gradient(const Eigen::DenseBase<Derived>& y, const scattering_array<Real>& target,
+                                          wst::loss kind, const order_weights& weights = {1, 1, 1}) const {
+        const signal_array<Real> signals = checks::as_rows(y);
+        const auto B = static_cast<std::size_t>(signals.rows()), N = static_cast<std::size_t>(signals.cols());
+        checks::check_shape(signals.data(), B, N, static_cast<std::size_t>(geometry_.time.N));
+        checks::check_finite(signals.data(), B * N, "y", N);
+        check_array(target, target.batch() == 1 ? 1 : B, "target");
+        const std::size_t L = output_length(), per_signal = output_rows() * L;
+        std::vector<int> orders(output_rows(), 0);  // of every output row
+        for (std::size_t p = 0; p < paths_.size(); ++p) {
+            const std::size_t first = params_.format == jtfs_format::time ? paths_[p].first_channel : p * rows_per_path();
+            std::fill_n(orders.begin() + static_cast<std::ptrdiff_t>(first), paths_[p].rows, paths_[p].order);
+        }
+        loss_sums<Real> sums(B, N, orders, per_signal, kind, weights);
+        const staged<const Real> in(executor_, {{signals.data(), B * N}, {target.data(), target.size()}});
+        const staged<Real> gradient(executor_, {{sums.gradient().data(), B * N}});
+        const staged<double> row_sums(executor_, {{sums.all_sums().data(), sums.all_sums().size()}});
+        executor_.parallel_for(B, [&](std::size_t, std::size_t b) {
+            const Real* target_b = in[1] + (target.batch() == 1 ? 0 : b * per_signal);
+            auto cotangent = [&](workspace_type& w, std::size_t first_row, std::size_t rows, const Real* S, Real* out) {
+                for (std::size_t r = first_row; r < first_row + rows; ++r)
+                    w.loss_rows(sums.term(r), S + (r - first_row) * L, target_b + r * L, 0, 1, L,
+                                out + (r - first_row) * L, row_sums[0] + sums.offset(b, r), sums.row_stride());
+            };
+            lease w(executor_);
+            walk_type(*w, geometry_, bank_, paths_, params_.format, 1).vjp(in[0] + b * N, true, cotangent, gradient[0] + b * N);
+            (*w).synchronize();
+        });
+        gradient.download();
+        row_sums.download();
+        loss_and_gradient<Real> result = sums.finish();
+        checks::check_no_overflow(result.gradient.data(), B * N, signals.data(), B * N, "gradient");
+        const Eigen::Map<const Eigen::ArrayXd> losses(result.loss.data(), static_cast<Eigen::Index>(B));
+        if (!losses.allFinite()) checks::reject_overflow(signals.data(), B * N, "loss");
+        return result;
     }
 
 private:
