@@ -124,7 +124,7 @@ run_bundle() {
         local sanitizer
         sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
         if [ -x "$sanitizer" ]; then
-            timeout 300 "$sanitizer" --tool memcheck --error-exitcode 9 "$b/bin/wst_cuda_tests" reference configurations \
+            timeout 300 "$sanitizer" --tool memcheck --error-exitcode 9 "$b/bin/wst_cuda_tests" reference configurations jtfs \
                 >"$logs/memcheck.txt" 2>&1 || { echo "exit status $?" >>"$logs/memcheck.txt"; status=1; }
         else
             echo "compute-sanitizer not found" >"$logs/memcheck.txt"

@@ -90,7 +90,7 @@ def main():
 
     memcheck = read(os.path.join(logs, "memcheck.txt")) or ""
     summary = re.findall(r"ERROR SUMMARY: (\d+) error", memcheck)
-    print("## compute-sanitizer memcheck (reference cases, device configurations)")
+    print("## compute-sanitizer memcheck (reference cases, device configurations, JTFS cases)")
     print()
     print("%s errors." % summary[-1] if summary else "```\n%s\n```" % memcheck[-3000:])
     print()

@@ -1,6 +1,7 @@
 // TimeFrequencyScattering's output against Kymatio 0.4's, in both formats
 // and precisions (tests/data/reference/jtfs).
 #include "compare.hpp"
+#include "jtfs_reference.hpp"
 #include "reference.hpp"
 
 #include <wst/backend/fftw.hpp>
@@ -16,38 +17,20 @@ using test_compare::max_abs_diff;
 
 namespace {
 
-const std::vector<std::string> jtfs_reference_cases = {"jtfs/jtfs_small", "jtfs/jtfs_chirp", "jtfs/jtfs_F_T",
-                                                       "jtfs/jtfs_Qfr2_stride"};
-
-wst::jtfs_params jtfs_reference_params(const std::string& name, wst::jtfs_format format) {
-    const auto k = ref::json(name, "params.json")["kymatio"];
-    wst::jtfs_params p{.J = k["J"], .J_fr = k["J_fr"], .Q = k["Q"].get<int>(), .shape = k["shape"]};
-    if (k.contains("T")) p.T = k["T"].get<long long>();
-    if (k.contains("stride")) p.stride = k["stride"].get<long long>();
-    if (k.contains("Q_fr")) p.Q_fr = k["Q_fr"];
-    if (k.contains("F")) p.F = k["F"].get<long long>();
-    p.format = format;
-    return p;
-}
-
+// The FFTW backend's output of a case.
 template <class Real>
 std::vector<double> jtfs_output(const std::string& name, wst::jtfs_format format, int threads) {
-    const auto x = ref::array(name, "x.npy");
-    const wst::TimeFrequencyScattering<wst::backend::fftw, Real> S(jtfs_reference_params(name, format),
-                                                                   {.threads = threads});
-    const std::vector<Real> xr(x.values.begin(), x.values.end());
-    const auto out = S.scattering(xr.data(), x.shape[0], x.shape[1]);
-    return {out.data(), out.data() + out.size()};
+    return jtfs_ref::output<wst::backend::fftw, Real>(name, format, {.threads = threads});
 }
 
 }  // namespace
 
 TEST_CASE("JTFS equals Kymatio's in double, format time and joint", "[jtfs][reference]") {
-    for (const auto& name : jtfs_reference_cases) {
+    for (const auto& name : jtfs_ref::cases()) {
         INFO(name);
-        for (const auto& [format, file] : {std::pair{wst::jtfs_format::time, "S.npy"}, std::pair{wst::jtfs_format::joint, "S_joint.npy"}}) {
-            INFO(file);
-            const auto expected = ref::array(name, file).values;
+        for (const auto format : {wst::jtfs_format::time, wst::jtfs_format::joint}) {
+            INFO(jtfs_ref::output_file(format));
+            const auto expected = ref::array(name, jtfs_ref::output_file(format)).values;
             const auto got = jtfs_output<double>(name, format, 2);
             REQUIRE(got.size() == expected.size());
             CHECK(max_abs_diff(got, expected) <= 1e-10 * max_abs(expected));
@@ -56,7 +39,7 @@ TEST_CASE("JTFS equals Kymatio's in double, format time and joint", "[jtfs][refe
 }
 
 TEST_CASE("JTFS in float is Kymatio's to float precision", "[jtfs][reference]") {
-    for (const auto& name : jtfs_reference_cases) {
+    for (const auto& name : jtfs_ref::cases()) {
         INFO(name);
         const auto expected = ref::array(name, "S.npy").values;
         const auto got = jtfs_output<float>(name, wst::jtfs_format::time, 1);

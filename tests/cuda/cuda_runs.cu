@@ -5,6 +5,7 @@
 
 #include <wst/backend/cuda.cuh>
 #include <wst/scattering1d.hpp>
+#include <wst/time_frequency_scattering.hpp>
 
 #include <cuda_runtime.h>
 
@@ -66,6 +67,13 @@ wst::loss_and_gradient<Real> loss_gradient(const wst::scattering1d_params& p, co
     return S.loss_gradient(y, target, kind);
 }
 
+template <class Real>
+std::vector<double> jtfs_forward(const wst::jtfs_params& p, const std::vector<Real>& x, std::size_t B) {
+    const wst::TimeFrequencyScattering<gpu, Real> S(p);
+    const auto out = S.scattering(x.data(), B, x.size() / B);
+    return {out.data(), out.data() + out.size()};
+}
+
 template std::vector<double> forward<float>(const wst::scattering1d_params&, const std::vector<float>&, std::size_t);
 template std::vector<double> forward<double>(const wst::scattering1d_params&, const std::vector<double>&, std::size_t);
 template std::vector<double> forward_on_device<float>(const wst::scattering1d_params&, const std::vector<float>&,
@@ -79,5 +87,7 @@ template wst::loss_and_gradient<float> loss_gradient<float>(const wst::scatterin
 template wst::loss_and_gradient<double> loss_gradient<double>(const wst::scattering1d_params&,
                                                               const wst::signal_array<double>&,
                                                               const wst::scattering_array<double>&, wst::loss);
+template std::vector<double> jtfs_forward<float>(const wst::jtfs_params&, const std::vector<float>&, std::size_t);
+template std::vector<double> jtfs_forward<double>(const wst::jtfs_params&, const std::vector<double>&, std::size_t);
 
 }  // namespace cuda_runs

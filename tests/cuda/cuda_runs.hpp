@@ -3,6 +3,7 @@
 // test_cuda.cpp (compiled by the C++ compiler, with the reference reader).
 #pragma once
 
+#include <wst/jtfs_parameters.hpp>
 #include <wst/parameters.hpp>
 #include <wst/reconstruct.hpp>
 
@@ -47,5 +48,11 @@ std::vector<double> gradient(const wst::scattering1d_params& p, const std::vecto
 template <class Real>
 wst::loss_and_gradient<Real> loss_gradient(const wst::scattering1d_params& p, const wst::signal_array<Real>& y,
                                            const wst::scattering_array<Real>& target, wst::loss kind);
+
+// TimeFrequencyScattering's output of B signals (x: B x N, row-major),
+// flattened like the JTFS reference's S.npy (format time) or S_joint.npy
+// (format joint).
+template <class Real>
+std::vector<double> jtfs_forward(const wst::jtfs_params& p, const std::vector<Real>& x, std::size_t B);
 
 }  // namespace cuda_runs

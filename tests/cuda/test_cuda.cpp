@@ -1,9 +1,11 @@
 // wst_cuda_tests: the CUDA backend against Kymatio's reference outputs and
 // gradients (the CPU tolerances), against the CPU backend on random inputs,
-// the configurations only a device walks (device_checks.hpp), and a
-// reconstruction on the GPU reaching the CPU's quality. On a machine without
+// the configurations only a device walks (device_checks.hpp), a
+// reconstruction on the GPU reaching the CPU's quality, and joint
+// time-frequency scattering against Kymatio's reference and the CPU backend. On a machine without
 // a GPU it says that the GPU tests were skipped and exits 0 (1 under
 // WST_REQUIRE_GPU=1); a GPU machine whose driver or runtime fails exits 1.
+#include "../jtfs_reference.hpp"
 #include "../reference.hpp"
 #include "cuda_runs.hpp"
 #include "tools/harmonic.hpp"
@@ -115,15 +117,37 @@ void reconstruction() {
               " <= 0.005, order 2 " + std::to_string(d.final.relative_error_by_order[2]) + " <= 0.05");
 }
 
+// TimeFrequencyScattering on every JTFS reference case, both formats, in
+// double against Kymatio and the CPU backend, and format time in float.
+void joint_reference_cases() {
+    for (const auto& name : jtfs_ref::cases()) {
+        const auto x = ref::array(name, "x.npy");
+        const std::size_t B = x.shape[0];
+        for (const auto format : {wst::jtfs_format::time, wst::jtfs_format::joint}) {
+            const std::string what = name + " (" + jtfs_ref::output_file(format) + ")";
+            const auto expected = ref::array(name, jtfs_ref::output_file(format)).values;
+            const double scale = max_abs(expected);
+            const auto on_gpu = cuda_runs::jtfs_forward<double>(jtfs_ref::params(name, format), x.values, B);
+            check(max_diff(on_gpu, expected) <= 1e-10 * scale, what + ": JTFS double within 1e-10 of Kymatio");
+            check(max_diff(on_gpu, jtfs_ref::output<wst::backend::fftw, double>(name, format)) <= 1e-12 * scale,
+                  what + ": JTFS double within 1e-12 of the CPU");
+        }
+        const auto expected = ref::array(name, "S.npy").values;
+        const auto on_gpu = cuda_runs::jtfs_forward<float>(jtfs_ref::params(name, wst::jtfs_format::time), as<float>(x.values), B);
+        check(max_diff(on_gpu, expected) <= 1e-5 * max_abs(expected), name + ": JTFS float within 1e-5 of Kymatio");
+    }
+}
+
 }  // namespace
 
 // Arguments name the parts to run (reference, compare, configurations,
-// reconstruction); none: all of them.
+// reconstruction, jtfs); none: all of them.
 int main(int argc, char** argv) try {
     const std::vector<std::string> parts(argv + 1, argv + argc);
     for (const auto& p : parts)
-        if (p != "reference" && p != "compare" && p != "configurations" && p != "reconstruction") {
-            std::cout << "wst_cuda_tests: unknown part '" << p << "' (reference, compare, configurations, reconstruction)\n";
+        if (p != "reference" && p != "compare" && p != "configurations" && p != "reconstruction" && p != "jtfs") {
+            std::cout << "wst_cuda_tests: unknown part '" << p
+                      << "' (reference, compare, configurations, reconstruction, jtfs)\n";
             return 2;
         }
     auto wanted = [&](const std::string& part) { return parts.empty() || std::find(parts.begin(), parts.end(), part) != parts.end(); };
@@ -147,6 +171,7 @@ int main(int argc, char** argv) try {
     if (wanted("compare")) cpu_against_gpu();
     if (wanted("configurations")) cuda_runs::configurations(check);
     if (wanted("reconstruction")) reconstruction();
+    if (wanted("jtfs")) joint_reference_cases();
     std::cout << "peak device memory: " << cuda_runs::peak_device_memory() << " bytes\n";
     std::cout << passes << " passed, " << failures << " failed\n";
     return failures == 0 ? 0 : 1;

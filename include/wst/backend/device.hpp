@@ -24,10 +24,12 @@
 #include "wst/filter_bank.hpp"
 #include "wst/parameters.hpp"
 
+#include <algorithm>
 #include <complex>
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -53,15 +55,21 @@ struct device_backend {
     }
 
     // The filters in device memory, per level on its compact window, on the
-    // device that was current when the context was made.
+    // device that was current when the context was made, and the sizes of
+    // the workspaces' buffers. The FFT plans are the workspaces' (bound to
+    // their queues), made for whatever length and batch a primitive gets.
     template <class Real>
     class context {
     public:
         using window = elementwise::filter_window<Real>;
 
+        // psi1, psi2: per filter, its compact levels; phi: its compact levels;
+        // frequency: the frequential filters (joint scattering); buffers:
+        // the workspaces' buffer sizes.
         context(const std::vector<std::vector<compact_level>>& psi1, const std::vector<std::vector<compact_level>>& psi2,
-                const std::vector<compact_level>& phi, std::size_t N_padded, planning = planning::estimate)
-            : N_padded_(N_padded), device_(Device::current()) {
+                const std::vector<compact_level>& phi, std::size_t N_padded, planning = planning::estimate,
+                const frequency_axis& frequency = {}, const buffer_layout& buffers = {})
+            : N_padded_(N_padded), device_(Device::current()), buffers_(buffers) {
             auto convert = [](const std::vector<compact_level>& levels) {
                 std::vector<stored> out;
                 for (const auto& l : levels) {
@@ -75,15 +83,25 @@ struct device_backend {
             phi_ = convert(phi);
             for (const auto& f : psi1) psi1_.push_back(convert(f));
             for (const auto& f : psi2) psi2_.push_back(convert(f));
+            phi_F_ = convert(frequency.phi_F);
+            frequency_ = convert(frequency.filters);
         }
 
         // Makes the context's device the calling thread's.
         void activate() const { Device::activate(device_); }
         int device() const { return device_; }
         std::size_t N_padded() const { return N_padded_; }
+        // Values per signal of real buffer i and of complex buffer i.
+        std::size_t real_size(std::size_t i) const { return buffers_.real.empty() ? N_padded_ : buffers_.real.at(i); }
+        std::size_t complex_size(std::size_t i) const {
+            return buffers_.complex.empty() ? N_padded_ : buffers_.complex.at(i);
+        }
         window phi(int level) const { return view(phi_[static_cast<std::size_t>(level)]); }
         window psi1(std::size_t n1, int level) const { return view(psi1_[n1][static_cast<std::size_t>(level)]); }
         window psi2(std::size_t n2, int level) const { return view(psi2_[n2][static_cast<std::size_t>(level)]); }
+        // Joint scattering: phi_F at a level, and frequential filter n_fr.
+        window phi_F(int level) const { return view(phi_F_[static_cast<std::size_t>(level)]); }
+        window frequency_filter(std::size_t n_fr) const { return view(frequency_[n_fr]); }
 
     private:
         struct stored {
@@ -94,7 +112,8 @@ struct device_backend {
 
         std::size_t N_padded_;
         int device_;
-        std::vector<stored> phi_;
+        buffer_layout buffers_;
+        std::vector<stored> phi_, phi_F_, frequency_;
         std::vector<std::vector<stored>> psi1_, psi2_;
     };
 
@@ -109,10 +128,10 @@ struct device_backend {
         // released before it (members are destroyed in reverse order), and
         // if a later allocation throws, what was made is released.
         workspace(const context<Real>& ctx, std::size_t capacity)
-            : ctx_(ctx), capacity_(capacity), queue_(ctx.device()), scratch_(capacity * ctx.N_padded()) {
-            const std::size_t n = capacity * ctx.N_padded();
-            for (auto& r : real_) r = buffer<Real>(n);
-            for (auto& c : complex_) c = buffer<complex_type>(n);
+            : ctx_(ctx), capacity_(capacity), queue_(ctx.device()), scratch_(capacity * largest_complex(ctx)) {
+            for (std::size_t i = 0; i < real_buffers; ++i) real_[i] = buffer<Real>(capacity * ctx.real_size(i));
+            for (std::size_t i = 0; i < complex_buffers; ++i)
+                complex_[i] = buffer<complex_type>(capacity * ctx.complex_size(i));
         }
         workspace(const workspace&) = delete;
         workspace& operator=(const workspace&) = delete;
@@ -126,6 +145,7 @@ struct device_backend {
 
         const context<Real>& ctx() const { return ctx_; }
         std::size_t capacity() const { return capacity_; }
+        // Buffers of capacity x ctx.real_size(i) (ctx.complex_size(i)) values.
         Real* real_buffer(std::size_t i) { return real_[i].data(); }
         complex_type* complex_buffer(std::size_t i) { return complex_[i].data(); }
         const typename Device::queue& queue() const { return queue_; }
@@ -144,6 +164,22 @@ struct device_backend {
 
         void inverse_dft(const complex_type* in, complex_type* out, std::size_t B, std::size_t n) const {
             c2c(in, out, B, n, +1);
+        }
+
+        // Forward DFT of complex rows, unnormalized.
+        void dft(const complex_type* in, complex_type* out, std::size_t B, std::size_t n) const { c2c(in, out, B, n, -1); }
+
+        // For each of B planes, out (out_rows x out_cols) = the transpose of
+        // in (in_rows x in_cols), zero where it has no entry (as on the CPU),
+        // one thread per output element; T is Real or complex_type.
+        template <class T>
+        void transpose(const T* in, std::size_t B, std::size_t in_rows, std::size_t in_cols, T* out,
+                       std::size_t out_rows, std::size_t out_cols) const {
+            static_assert(std::is_same_v<T, Real> || std::is_same_v<T, complex_type>, "a transpose of Real or complex_type");
+            constexpr std::size_t parts = sizeof(T) / sizeof(Real);
+            run(B * out_rows * out_cols, device_kernels::transpose<Real, parts>{reinterpret_cast<const Real*>(in), in_rows,
+                                                                                in_cols, reinterpret_cast<Real*>(out),
+                                                                                out_rows, out_cols});
         }
 
         void irfft(const complex_type* in, Real* out, std::size_t B, std::size_t n) const {
@@ -184,7 +220,7 @@ struct device_backend {
         }
 
         void inverse_dft_adjoint(const complex_type* G_y, complex_type* G_X, std::size_t B, std::size_t n) const {
-            c2c(G_y, G_X, B, n, -1);
+            dft(G_y, G_X, B, n);
         }
 
         void irfft_adjoint(const Real* g, complex_type* G_X, std::size_t B, std::size_t n) const {
@@ -251,6 +287,14 @@ struct device_backend {
         template <class F>
         void run(std::size_t count, const F& f) const {
             if (count > 0) Device::launch(queue_, count, f);
+        }
+
+        // The scratch holds the Hermitian halves of rows that fill at most a
+        // complex buffer.
+        static std::size_t largest_complex(const context<Real>& ctx) {
+            std::size_t m = 0;
+            for (std::size_t i = 0; i < complex_buffers; ++i) m = std::max(m, ctx.complex_size(i));
+            return m;
         }
 
         static Real* as_real(complex_type* p) { return reinterpret_cast<Real*>(p); }

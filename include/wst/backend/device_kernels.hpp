@@ -183,6 +183,29 @@ struct unpad_adjoint {
     }
 };
 
+// Element e of B planes of out_rows x out_cols, each element `parts` reals
+// (1: real, 2: interleaved complex): out[i][j] = in[j][i] for j < in_rows
+// and i < in_cols, else 0, where in holds B planes of in_rows x in_cols. One
+// thread per output element, so every output element, padding included, is
+// written once.
+template <class Real, std::size_t parts>
+struct transpose {
+    const Real* in;
+    std::size_t in_rows, in_cols;
+    Real* out;
+    std::size_t out_rows, out_cols;
+    WST_HOST_DEVICE void operator()(std::size_t e) const {
+        const row_column plane(e, out_rows * out_cols), at(plane.column, out_cols);
+        Real* dst = out + parts * e;
+        if (at.row >= in_cols || at.column >= in_rows) {
+            for (std::size_t p = 0; p < parts; ++p) dst[p] = Real(0);
+            return;
+        }
+        const Real* src = in + parts * ((plane.row * in_rows + at.column) * in_cols + at.row);
+        for (std::size_t p = 0; p < parts; ++p) dst[p] = src[p];
+    }
+};
+
 // Row b's sum over its n samples, in order (the CPU backend's order: the
 // same bits).
 template <class Real>
