@@ -5,6 +5,7 @@
 #include "reference.hpp"
 
 #include <wst/backend/fftw.hpp>
+#include <wst/reconstruct.hpp>
 #include <wst/time_frequency_scattering.hpp>
 
 #include <catch2/catch.hpp>
@@ -64,7 +65,7 @@ TEST_CASE("JTFS gradient equals Kymatio torch autograd's", "[jtfs][gradient]") {
         const auto g = ref::array(name, "g.npy");
         const auto expected = ref::array(name, "gx.npy").values;
         const wst::TimeFrequencyScattering<wst::backend::fftw, double> S(
-            jtfs_reference_params(name, wst::jtfs_format::time), {.threads = 2});
+            jtfs_ref::params(name, wst::jtfs_format::time), {.threads = 2});
         wst::scattering_array<double> G(g.shape[0], g.shape[1], g.shape[2]);
         std::copy(g.values.begin(), g.values.end(), G.data());
         std::vector<double> got(x.values.size());
@@ -118,7 +119,7 @@ TEST_CASE("JTFS forward and gradient on cases beyond Kymatio's four: joint forma
 TEST_CASE("JTFS loss_gradient: the loss from the outputs, its gradient the backward pass of its cotangent", "[jtfs][gradient]") {
     const auto x = ref::array("jtfs/jtfs_small", "x.npy");
     for (const auto format : {wst::jtfs_format::time, wst::jtfs_format::joint}) {
-        const wst::TimeFrequencyScattering<wst::backend::fftw, double> S(jtfs_reference_params("jtfs/jtfs_small", format));
+        const wst::TimeFrequencyScattering<wst::backend::fftw, double> S(jtfs_ref::params("jtfs/jtfs_small", format));
         const Eigen::Map<const wst::signal_array<double>> xs(x.values.data(), 2, 1024);
         const wst::signal_array<double> target_signals = xs.reverse().eval() * 0.5 + xs * 0.25;
         const auto target = S.scattering(target_signals);
@@ -148,4 +149,31 @@ TEST_CASE("JTFS loss_gradient: the loss from the outputs, its gradient the backw
         }
         CHECK(mse.loss[0] == Approx(expected_mse / static_cast<double>(per)).epsilon(1e-12));
     }
+}
+
+TEST_CASE("wst::reconstruct fits a JTFS target from noise", "[jtfs][reconstruct]") {
+    const int N = 512;
+    Eigen::ArrayXd x(N);
+    for (int t = 0; t < N; ++t)
+        x[t] = std::sin(2 * M_PI * (0.02 * t + 0.1 * t * t / N)) * std::exp(-std::pow((t - 256.0) / 100, 2));
+    const wst::TimeFrequencyScattering<wst::backend::fftw, double> S({.J = 5, .J_fr = 2, .Q = 4, .shape = N});
+    const auto target = S.scattering(x.transpose().eval());
+    auto relative_error = [&](const Eigen::ArrayXd& y) {  // from the signal, not the optimizer's loss
+        const auto Sy = S.scattering(y.transpose().eval());
+        double d = 0, n = 0;
+        for (std::size_t i = 0; i < Sy.size(); ++i) d += std::pow(Sy.data()[i] - target.data()[i], 2), n += std::pow(target.data()[i], 2);
+        return std::sqrt(d / n);
+    };
+    wst::reconstruction_options o;
+    o.init = wst::initialization::noise;
+    o.max_evaluations = 1;
+    const double start = relative_error(wst::reconstruct(S, target, o)[0].signal);
+    o.max_evaluations = 60;
+    const auto r = wst::reconstruct(S, target, o)[0];
+    const double reached = relative_error(r.signal);
+    CHECK(reached == Approx(r.final.relative_error).epsilon(1e-6));
+    CHECK(reached < 0.25);
+    CHECK(reached < 0.3 * start);
+    o.init = wst::initialization::phase_gradient;
+    CHECK_THROWS_WITH(wst::reconstruct(S, target, o), Catch::Matchers::Contains("init = phase_gradient is invalid"));
 }

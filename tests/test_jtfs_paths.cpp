@@ -1,5 +1,6 @@
 // The parameters, frequential filters, paths and meta() of joint
 // time-frequency scattering against Kymatio 0.4's (tests/data/reference/jtfs).
+#include "jtfs_reference.hpp"
 #include "reference.hpp"
 
 #include <wst/jtfs_paths.hpp>
@@ -11,20 +12,6 @@
 #include <string>
 
 namespace {
-
-const std::vector<std::string> jtfs_cases = {"jtfs/jtfs_small", "jtfs/jtfs_chirp", "jtfs/jtfs_F_T",
-                                             "jtfs/jtfs_Qfr2_stride"};
-
-wst::jtfs_params jtfs_case_params(const std::string& name, wst::jtfs_format format = wst::jtfs_format::time) {
-    const auto k = ref::json(name, "params.json")["kymatio"];
-    wst::jtfs_params p{.J = k["J"], .J_fr = k["J_fr"], .Q = k["Q"].get<int>(), .shape = k["shape"]};
-    if (k.contains("T")) p.T = k["T"].get<long long>();
-    if (k.contains("stride")) p.stride = k["stride"].get<long long>();
-    if (k.contains("Q_fr")) p.Q_fr = k["Q_fr"];
-    if (k.contains("F")) p.F = k["F"].get<long long>();
-    p.format = format;
-    return p;
-}
 
 // What the layout functions need, from the parameters.
 struct jtfs_layout {
@@ -64,22 +51,22 @@ TEST_CASE("JTFS geometry: Kymatio's frequency padding and channel counts", "[jtf
     // N_padded_fr from Kymatio's TimeFrequencyScatteringBase.build for each case.
     const std::map<std::string, long long> N_padded_fr = {
         {"jtfs/jtfs_small", 120}, {"jtfs/jtfs_chirp", 224}, {"jtfs/jtfs_F_T", 128}, {"jtfs/jtfs_Qfr2_stride", 240}};
-    for (const auto& name : jtfs_cases) {
+    for (const auto& name : jtfs_ref::cases()) {
         INFO(name);
         const auto shapes = ref::json(name, "params.json")["shapes"];
-        const jtfs_layout time(jtfs_case_params(name));
+        const jtfs_layout time(jtfs_ref::params(name, wst::jtfs_format::time));
         CHECK(time.g.N_padded_fr == N_padded_fr.at(name));
         CHECK(wst::joint_output_size(time.paths, wst::jtfs_format::time) == shapes["S"][1].get<std::size_t>());
-        const jtfs_layout joint(jtfs_case_params(name, wst::jtfs_format::joint));
+        const jtfs_layout joint(jtfs_ref::params(name, wst::jtfs_format::joint));
         CHECK(wst::joint_output_size(joint.paths, wst::jtfs_format::joint) == shapes["S_joint"][1].get<std::size_t>());
         for (const auto& p : joint.paths) CHECK(p.rows == shapes["S_joint"][2].get<std::size_t>());
     }
 }
 
 TEST_CASE("JTFS meta() has Kymatio's rows, one per channel in the output's order", "[jtfs]") {
-    for (const auto& name : jtfs_cases) {
+    for (const auto& name : jtfs_ref::cases()) {
         INFO(name);
-        const jtfs_layout L(jtfs_case_params(name));
+        const jtfs_layout L(jtfs_ref::params(name, wst::jtfs_format::time));
         const wst::jtfs_meta m = wst::joint_meta(L.paths, wst::jtfs_format::time, L.time_filters, L.bank);
         const auto reference = ref::json(name, "meta.json");
         std::map<std::string, std::size_t> reference_row;
@@ -113,7 +100,7 @@ TEST_CASE("JTFS meta() has Kymatio's rows, one per channel in the output's order
 
 TEST_CASE("JTFS output order: order 1 by n_fr then n1, order 2 by n2, n_fr, n1", "[jtfs]") {
     // jtfs_small: 38 first-order wavelets, K = 4 per spin, stride_fr = F = 8.
-    const jtfs_layout L(jtfs_case_params("jtfs/jtfs_small"));
+    const jtfs_layout L(jtfs_ref::params("jtfs/jtfs_small", wst::jtfs_format::time));
     const wst::jtfs_meta m = wst::joint_meta(L.paths, wst::jtfs_format::time, L.time_filters, L.bank);
     CHECK(m.key[0].empty());
     CHECK(m.key[1] == std::vector<int>{0, 0});
