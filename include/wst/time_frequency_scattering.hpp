@@ -97,6 +97,20 @@ public:
         return {output_size(), output_length()};
     }
     jtfs_meta meta() const { return joint_meta(paths_, params_.format, time_specs_, frequency_); }
+    // Rows per signal of the array output (channels, or paths x rows), and
+    // the scattering order of each.
+    std::size_t output_rows() const {
+        return params_.format == jtfs_format::joint ? paths_.size() * rows_per_path() : output_size();
+    }
+    std::vector<int> output_row_orders() const {
+        std::vector<int> orders(output_rows(), 0);
+        for (std::size_t p = 0; p < paths_.size(); ++p) {
+            const std::size_t first = params_.format == jtfs_format::time ? paths_[p].first_channel : p * rows_per_path();
+            std::fill_n(orders.begin() + static_cast<std::ptrdiff_t>(first), paths_[p].rows, paths_[p].order);
+        }
+        return orders;
+    }
+    averaging::mode average() const { return geometry_.time.average; }
 
     // --- the transform -------------------------------------------------------
     // The array output of B signals: (B, C, N_out) in format time; in
@@ -165,22 +179,87 @@ public:
     loss_and_gradient<Real> loss_gradient(const Eigen::DenseBase<Derived>& y, const scattering_array<Real>& target,
                                           wst::loss kind, const order_weights& weights = {1, 1, 1}) const {
         const signal_array<Real> signals = checks::as_rows(y);
+        const auto B = static_cast<std::size_t>(signals.rows());
+        check_array(target, target.batch() == 1 ? 1 : B, "target");
+        const std::size_t stride = target.batch() == 1 ? 0 : output_rows() * output_length();
+        const staged<const Real> targets(executor_, {{target.data(), target.size()}});
+        return fused_loss(signals, kind, weights, [&](std::size_t b) { return targets[0] + b * stride; });
+    }
+
+    // Targets kept where the backend works, for repeated loss_gradient calls
+    // that then send only y (the reconstruction's): a copy in device memory
+    // on a GPU; on the CPU the array itself, which must outlive this.
+    class resident_target {
+    public:
+        std::size_t batch() const { return B_; }
+
+    private:
+        friend class TimeFrequencyScattering;
+        std::size_t B_ = 0;
+        const Real* data_ = nullptr;
+        typename Backend::template buffer<Real> copy_;
+    };
+    resident_target resident(const scattering_array<Real>& target) const {
+        if (target.batch() == 0) detail::reject("target", "an empty batch (B = 0)", "at least one target signal");
+        check_array(target, target.batch(), "target");
+        resident_target r;
+        r.B_ = target.batch();
+        if constexpr (Backend::host_memory) {
+            r.data_ = target.data();
+        } else {
+            executor_.context().activate();
+            r.copy_ = typename Backend::template buffer<Real>(target.size());
+            Backend::upload(target.data(), r.copy_.data(), target.size());
+            r.data_ = r.copy_.data();
+        }
+        return r;
+    }
+
+    // The loss of row r of y against row rows[r] of a resident target, and
+    // its gradient (as loss_gradient above).
+    template <class Derived>
+    loss_and_gradient<Real> loss_gradient(const Eigen::DenseBase<Derived>& y, const resident_target& target,
+                                          const std::vector<std::size_t>& rows, wst::loss kind,
+                                          const order_weights& weights = {1, 1, 1}) const {
+        const signal_array<Real> signals = checks::as_rows(y);
+        const auto B = static_cast<std::size_t>(signals.rows());
+        if (rows.size() != B)
+            detail::reject("rows", std::to_string(rows.size()) + " target rows", "one per signal of y (" + std::to_string(B) + ")");
+        for (const std::size_t r : rows)
+            if (r >= target.batch())
+                detail::reject("rows", "target row " + std::to_string(r), "rows below the target's batch, " + std::to_string(target.batch()));
+        const std::size_t per_signal = output_rows() * output_length();
+        return fused_loss(signals, kind, weights, [&](std::size_t b) { return target.data_ + rows[b] * per_signal; });
+    }
+
+private:
+
+    // A cotangent shaped like the array output of B signals, finite.
+    void check_array(const scattering_array<Real>& a, std::size_t B, const std::string& name) const {
+        if (a.batch() != B || a.channels() != output_rows() || a.length() != output_length()) {
+            std::ostringstream value, allowed;
+            value << "an array of shape (" << a.batch() << ", " << a.channels() << ", " << a.length() << ")";
+            allowed << "the shape of the output, (" << B << ", " << output_rows() << ", " << output_length() << ")";
+            detail::reject(name, value.str(), allowed.str());
+        }
+        checks::check_finite(a.data(), a.size(), name);
+    }
+
+    // The fused loss of every signal of y against the target target_of(b)
+    // (backend memory, output_rows() x output_length() values).
+    template <class TargetOf>
+    loss_and_gradient<Real> fused_loss(const signal_array<Real>& signals, wst::loss kind, const order_weights& weights,
+                                       TargetOf&& target_of) const {
         const auto B = static_cast<std::size_t>(signals.rows()), N = static_cast<std::size_t>(signals.cols());
         checks::check_shape(signals.data(), B, N, static_cast<std::size_t>(geometry_.time.N));
         checks::check_finite(signals.data(), B * N, "y", N);
-        check_array(target, target.batch() == 1 ? 1 : B, "target");
-        const std::size_t L = output_length(), per_signal = output_rows() * L;
-        std::vector<int> orders(output_rows(), 0);  // of every output row
-        for (std::size_t p = 0; p < paths_.size(); ++p) {
-            const std::size_t first = params_.format == jtfs_format::time ? paths_[p].first_channel : p * rows_per_path();
-            std::fill_n(orders.begin() + static_cast<std::ptrdiff_t>(first), paths_[p].rows, paths_[p].order);
-        }
-        loss_sums<Real> sums(B, N, orders, per_signal, kind, weights);
-        const staged<const Real> in(executor_, {{signals.data(), B * N}, {target.data(), target.size()}});
+        const std::size_t L = output_length();
+        loss_sums<Real> sums(B, N, output_row_orders(), output_rows() * L, kind, weights);
+        const staged<const Real> in(executor_, {{signals.data(), B * N}});
         const staged<Real> gradient(executor_, {{sums.gradient().data(), B * N}});
         const staged<double> row_sums(executor_, {{sums.all_sums().data(), sums.all_sums().size()}});
         executor_.parallel_for(B, [&](std::size_t, std::size_t b) {
-            const Real* target_b = in[1] + (target.batch() == 1 ? 0 : b * per_signal);
+            const Real* target_b = target_of(b);
             auto cotangent = [&](workspace_type& w, std::size_t first_row, std::size_t rows, const Real* S, Real* out) {
                 for (std::size_t r = first_row; r < first_row + rows; ++r)
                     w.loss_rows(sums.term(r), S + (r - first_row) * L, target_b + r * L, 0, 1, L,
@@ -197,23 +276,6 @@ public:
         const Eigen::Map<const Eigen::ArrayXd> losses(result.loss.data(), static_cast<Eigen::Index>(B));
         if (!losses.allFinite()) checks::reject_overflow(signals.data(), B * N, "loss");
         return result;
-    }
-
-private:
-    // Rows per signal of the array output: channels, or paths x rows.
-    std::size_t output_rows() const {
-        return params_.format == jtfs_format::joint ? paths_.size() * rows_per_path() : output_size();
-    }
-
-    // A cotangent shaped like the array output of B signals, finite.
-    void check_array(const scattering_array<Real>& a, std::size_t B, const std::string& name) const {
-        if (a.batch() != B || a.channels() != output_rows() || a.length() != output_length()) {
-            std::ostringstream value, allowed;
-            value << "an array of shape (" << a.batch() << ", " << a.channels() << ", " << a.length() << ")";
-            allowed << "the shape of the output, (" << B << ", " << output_rows() << ", " << output_length() << ")";
-            detail::reject(name, value.str(), allowed.str());
-        }
-        checks::check_finite(a.data(), a.size(), name);
     }
 
     jtfs_params params_;
