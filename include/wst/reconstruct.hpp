@@ -1,6 +1,7 @@
 // Reconstruction from scattering coefficients: a descent to a signal whose
 // scattering matches a target's, on any backend, with the fused
-// loss-and-gradient of Scattering1D and the optimizers of optimize.hpp.
+// loss-and-gradient of Scattering1D or TimeFrequencyScattering and the
+// optimizers of optimize.hpp.
 //
 // The default starts from the phase-gradient signal of the target's
 // first-order coefficients (phase_gradient.hpp) and runs L-BFGS on
@@ -19,6 +20,7 @@
 #include "wst/optimize.hpp"
 #include "wst/phase_gradient.hpp"
 #include "wst/scattering1d.hpp"
+#include "wst/time_frequency_scattering.hpp"
 
 #include <Eigen/Core>
 
@@ -88,12 +90,26 @@ struct reconstruction_result {
 
 namespace detail {
 
-// ||S*_m||^2 per order m of target signal b.
+// What the reconstruction reads of a transform, for each frontend: the rows
+// of its array output, the order of each, and the highest order.
 template <class Backend, class Real>
-std::array<double, 3> norms_by_order(const Scattering1D<Backend, Real>& S, const scattering_array<Real>& target,
-                                     std::size_t b) {
+std::size_t array_rows(const Scattering1D<Backend, Real>& S) { return S.output_size(); }
+template <class Backend, class Real>
+std::size_t array_rows(const TimeFrequencyScattering<Backend, Real>& S) { return S.output_rows(); }
+template <class Backend, class Real>
+std::vector<int> row_orders(const Scattering1D<Backend, Real>& S) { return S.meta().order; }
+template <class Backend, class Real>
+std::vector<int> row_orders(const TimeFrequencyScattering<Backend, Real>& S) { return S.output_row_orders(); }
+template <class Backend, class Real>
+int max_order(const Scattering1D<Backend, Real>& S) { return S.max_order(); }
+template <class Backend, class Real>
+int max_order(const TimeFrequencyScattering<Backend, Real>&) { return 2; }
+
+// ||S*_m||^2 per order m of target signal b.
+template <class Transform, class Real>
+std::array<double, 3> norms_by_order(const Transform& S, const scattering_array<Real>& target, std::size_t b) {
     std::array<double, 3> n{0, 0, 0};
-    const auto orders = S.meta().order;
+    const auto orders = row_orders(S);
     for (std::size_t c = 0; c < target.channels(); ++c)
         n[static_cast<std::size_t>(orders[c])] += target.channel(b, c).square().template cast<double>().sum();
     return n;
@@ -160,6 +176,30 @@ Eigen::VectorXd initial_point(const Scattering1D<Backend, Real>& S, const scatte
     return y * (first_order_norm(target, b) / std::max(first_order_norm(transform(y), 0), 1e-300));
 }
 
+// The start for a JTFS target: Gaussian noise with the target's energy
+// (JTFS is 1-homogeneous too), or rejected: the phase-gradient and
+// envelope starts read Scattering1D's first-order coefficients, which a
+// JTFS target has only averaged along n1.
+template <class Backend, class Real>
+Eigen::VectorXd initial_point(const TimeFrequencyScattering<Backend, Real>& S, const scattering_array<Real>& target,
+                              std::size_t b, const reconstruction_options& o, unsigned seed) {
+    if (o.init != initialization::noise)
+        reject("init", o.init == initialization::phase_gradient ? "phase_gradient" : "envelope",
+               "a TimeFrequencyScattering target starts from noise or a given signal (the phase-gradient and "
+               "envelope starts need Scattering1D's first-order coefficients)");
+    std::mt19937_64 gen(seed);
+    std::normal_distribution<double> normal;
+    Eigen::VectorXd y(static_cast<Eigen::Index>(S.shape()));
+    for (auto& v : y) v = normal(gen);
+    const auto Sy = S.scattering(y.transpose().cast<Real>().eval());
+    double target_energy = 0, noise_energy = 0;
+    for (std::size_t c = 0; c < target.channels(); ++c) {
+        target_energy += target.channel(b, c).square().template cast<double>().sum();
+        noise_energy += Sy.channel(0, c).square().template cast<double>().sum();
+    }
+    return y * std::sqrt(target_energy / std::max(noise_energy, 1e-300));
+}
+
 // Problems solved together at most (one thread each, mostly waiting).
 inline constexpr std::size_t lockstep_problems = 256;
 
@@ -170,9 +210,10 @@ inline constexpr std::size_t lockstep_problems = 256;
 // with initialization::given (one row per signal, or one row for all).
 // The problems of a batch are solved together (see wst::lockstep); each
 // result is the one that signal gets alone, bit for bit.
-template <class Backend, class Real>
-std::vector<reconstruction_result<Real>> reconstruct(const Scattering1D<Backend, Real>& S,
-                                                     const scattering_array<Real>& target,
+// S is a Scattering1D or a TimeFrequencyScattering (which starts from noise
+// or a given signal: o.init = noise or given).
+template <class Transform, class Real = typename Transform::real_type>
+std::vector<reconstruction_result<Real>> reconstruct(const Transform& S, const scattering_array<Real>& target,
                                                      const reconstruction_options& o,
                                                      const signal_array<Real>& initial = {}) {
     if (S.average() == averaging::mode::none)
@@ -185,11 +226,12 @@ std::vector<reconstruction_result<Real>> reconstruct(const Scattering1D<Backend,
         detail::reject("max_seconds", o.max_seconds, "the time limit must be finite (0: no limit)");
     if (o.max_iterations <= 0 && o.max_evaluations <= 0 && o.target_error <= 0 && o.max_seconds <= 0)
         detail::reject("max_iterations", o.max_iterations, "give at least one stopping rule");
-    if (target.batch() == 0 || target.channels() != S.output_size() || target.length() != S.output_length())
+    const std::size_t rows = detail::array_rows(S);
+    if (target.batch() == 0 || target.channels() != rows || target.length() != S.output_length())
         detail::reject("target", "an array of shape (" + std::to_string(target.batch()) + ", " +
                                      std::to_string(target.channels()) + ", " + std::to_string(target.length()) + ")",
-                       "the shape of S's output for one or more signals, (B, " + std::to_string(S.output_size()) +
-                           ", " + std::to_string(S.output_length()) + ")");
+                       "the shape of S's output for one or more signals, (B, " + std::to_string(rows) + ", " +
+                           std::to_string(S.output_length()) + ")");
     for (std::size_t i = 0; i < target.size(); ++i)
         if (!std::isfinite(target.data()[i]))
             detail::reject("target", std::to_string(target.data()[i]) + " at index " + std::to_string(i),
@@ -219,7 +261,7 @@ std::vector<reconstruction_result<Real>> reconstruct(const Scattering1D<Backend,
         reconstruction_result<Real>& r = results[b];
         auto after = [&](int iteration, int evaluations, const evaluation& current, double step) -> std::string {
             reconstruction_progress p{b, iteration, evaluations + start_cost, current.value, 0, {}, step, elapsed()};
-            detail::relative_errors(p, current.extra, target_norm2, S.max_order());
+            detail::relative_errors(p, current.extra, target_norm2, detail::max_order(S));
             r.history.push_back(p);
             if (o.on_iteration) {
                 std::lock_guard<std::mutex> lock(callback_mutex);
@@ -234,7 +276,7 @@ std::vector<reconstruction_result<Real>> reconstruct(const Scattering1D<Backend,
         r.signal = m.x.template cast<Real>().array();
         r.stop_reason = m.stop_reason;
         r.final = {b, m.iterations, m.evaluations + start_cost, m.best.value, 0, {}, 0, elapsed()};
-        detail::relative_errors(r.final, m.best.extra, target_norm2, S.max_order());
+        detail::relative_errors(r.final, m.best.extra, target_norm2, detail::max_order(S));
     };
     // The targets stay where the backend works (on a GPU, each evaluation
     // sends y and receives its gradient, nothing more).
@@ -269,9 +311,8 @@ std::vector<reconstruction_result<Real>> reconstruct(const Scattering1D<Backend,
 }
 
 // Reconstructs signals from target signals x (B x N): target = S(x).
-template <class Backend, class Real, class Derived>
-std::vector<reconstruction_result<Real>> reconstruct_signals(const Scattering1D<Backend, Real>& S,
-                                                             const Eigen::DenseBase<Derived>& x,
+template <class Transform, class Derived, class Real = typename Transform::real_type>
+std::vector<reconstruction_result<Real>> reconstruct_signals(const Transform& S, const Eigen::DenseBase<Derived>& x,
                                                              const reconstruction_options& o,
                                                              const signal_array<Real>& initial = {}) {
     return reconstruct(S, S.scattering(x), o, initial);

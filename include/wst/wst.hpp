@@ -7,6 +7,7 @@
 #include "wst/npy.hpp"
 #include "wst/parameters.hpp"
 #include "wst/scattering1d.hpp"
+#include "wst/time_frequency_scattering.hpp"
 #include "wst/optimize.hpp"
 #include "wst/phase_gradient.hpp"
 #include "wst/reconstruct.hpp"
