@@ -98,7 +98,7 @@ wst::signal_array<Real> gradient(const wst::Scattering1D<wst::backend::fftw, Rea
 // Computes everything first, then writes: a bad cotangent leaves no file.
 template <class Real>
 void scatter(const options& o, const tools::signals& x, const wst::scattering1d_params& params) {
-    const wst::Scattering1D<wst::backend::fftw, Real> S(params);
+    const wst::Scattering1D<wst::backend::fftw, Real> S(params, {.threads = o.threads});
     const std::vector<Real> values(x.values.begin(), x.values.end());
     std::function<void(const std::string&)> write_output;
     if (params.out_type == wst::out_type::array) {
@@ -135,6 +135,7 @@ void scatter(const options& o, const tools::signals& x, const wst::scattering1d_
 }
 
 int run(const options& o) {
+    tools::check_threads(o.threads);
     wst::scattering1d_params params = tools::scatter_params(o, 1);  // shape: the input's, once read
     const bool no_averaging = params.out_type == wst::out_type::list;
     const std::string wanted = no_averaging ? ".npz" : ".npy";

@@ -9,8 +9,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <thread>
 
 namespace tools {
 
@@ -19,6 +21,7 @@ struct scatter_options {
     int J = 0;
     std::optional<long long> stride;
     int max_order = 2;
+    int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 };
 
 inline void add_scatter_options(CLI::App& app, scatter_options& o) {
@@ -32,6 +35,7 @@ inline void add_scatter_options(CLI::App& app, scatter_options& o) {
     app.add_option("--max-order", o.max_order, "1 or 2 (default 2)");
     app.add_option("--precision", o.precision, "float or double (default: the input's; float for audio)")
         ->check(CLI::IsMember({"float", "double"}));
+    app.add_option("--threads", o.threads, "threads for the transform (default: every core; the result does not depend on it)");
     app.add_option("--meta", o.meta, "write order, key, xi, sigma, j per channel to this JSON file");
     app.add_option("--cotangent", o.cotangent, "G.npy or G.npz shaped like OUTPUT: with --grad, the gradient of sum(S(x) G)");
     app.add_option("--grad", o.grad, "write the gradient of sum(S(x) * G) with respect to x to this .npy (shaped like x)");

@@ -156,6 +156,7 @@ with tempfile.TemporaryDirectory() as tmp:
         (S, ["good.npy", "o.npy", *ok, "--frobnicate"], "--frobnicate"),
         (S, ["good.npy", "o.npy", *ok, "--grad", "g.npy"], "go together"),
         (S, ["good.npy", "o.npy", *ok, "--cotangent", "three_d.npy", "--grad", "g.npy"], "shape"),
+        (S, ["good.npy", "o.npy", *ok, "--threads", "0"], "--threads 0"),
         (R, ["good.npy", "o"], "--J is required"),
         (R, ["good.npy", "o", "--J", "0", "--evals", "2"], "J >= 1"),
         (R, ["good.npy", "o", "--J", "30", "--evals", "2"], "J <= 9"),
