@@ -29,31 +29,61 @@ std::string path_name(const std::vector<int>& key) {
     return name;
 }
 
+// A meta field as JSON: a list per channel (the rows of a C x 2 array), null
+// for NaN.
+nlohmann::json number(double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); }
+
+nlohmann::json column(const Eigen::ArrayXXd& a) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (Eigen::Index c = 0; c < a.rows(); ++c) {
+        nlohmann::json row = nlohmann::json::array();
+        for (Eigen::Index o = 0; o < a.cols(); ++o) row.push_back(number(a(c, o)));
+        rows.push_back(row);
+    }
+    return rows;
+}
+
 nlohmann::json meta_json(const wst::scattering_meta& m) {
-    auto column = [](const Eigen::ArrayXXd& a) {
-        nlohmann::json rows = nlohmann::json::array();
-        for (Eigen::Index c = 0; c < a.rows(); ++c) {
-            nlohmann::json row = nlohmann::json::array();
-            for (Eigen::Index o = 0; o < a.cols(); ++o)
-                row.push_back(std::isnan(a(c, o)) ? nlohmann::json(nullptr) : nlohmann::json(a(c, o)));
-            rows.push_back(row);
-        }
-        return rows;
-    };
     return {{"order", m.order}, {"key", m.key}, {"xi", column(m.xi)}, {"sigma", column(m.sigma)}, {"j", column(m.j)}};
 }
 
-// Writes values (B x N) as .npy shaped like the input: (N,) or (B, N).
+// One signal's output shape with the batch axis in front, but for 1-D input.
+std::vector<std::size_t> batch_shape(std::vector<std::size_t> shape, const tools::signals& x) {
+    if (!x.one_dimensional) shape.insert(shape.begin(), x.B);
+    return shape;
+}
+
 template <class Real>
-void write_signals(tools::output_set& files, const std::string& path, const Real* values, const tools::signals& like) {
-    std::vector<std::size_t> shape{like.N};
-    if (!like.one_dimensional) shape.insert(shape.begin(), like.B);
+void write_npy(tools::output_set& files, const std::string& path, const Real* values, const std::vector<std::size_t>& shape) {
     files.add(path, [&](const std::string& tmp) {
         std::ofstream out(tmp, std::ios::binary);
         wst::npy::write(out, values, shape);
         out.close();
         if (!out) throw std::runtime_error("cannot write " + path);
     });
+}
+
+void write_json(tools::output_set& files, const std::string& path, const nlohmann::json& value) {
+    files.add(path, [&](const std::string& tmp) {
+        std::ofstream out(tmp);
+        out << value.dump() << '\n';
+        out.close();
+        if (!out) throw std::runtime_error("cannot write " + path);
+    });
+}
+
+// An array output's cotangent into g: an .npy of the shape the tool writes
+// for S(x) (`shape`, g's values in C order).
+template <class Real>
+void read_cotangent(const std::string& file, const std::vector<std::size_t>& shape, wst::scattering_array<Real>& g) {
+    if (tools::extension(file) != ".npy") throw std::runtime_error("--cotangent " + file + " must be an .npy array");
+    const auto a = wst::npy::load(file);
+    if (a.shape != shape) {
+        std::string dims;
+        for (auto d : shape) dims += (dims.empty() ? "" : ", ") + std::to_string(d);
+        throw std::runtime_error("--cotangent " + file + " must have the output's shape (" + dims + ")");
+    }
+    std::copy(a.values.begin(), a.values.end(), g.data());
 }
 
 // The cotangent file in the layout the tool writes for S(x): an .npy array
@@ -64,18 +94,9 @@ wst::signal_array<Real> gradient(const wst::Scattering1D<wst::backend::fftw, Rea
     const Eigen::Map<const wst::signal_array<Real>> xs(x.data(), static_cast<Eigen::Index>(input.B),
                                                             static_cast<Eigen::Index>(input.N));
     if (S.average() != wst::averaging::mode::none) {
-        if (tools::extension(file) != ".npy") throw std::runtime_error("--cotangent " + file + " must be an .npy array");
-        const auto g = wst::npy::load(file);
-        std::vector<std::size_t> expected{S.output_size(), S.output_length()};
-        if (!input.one_dimensional) expected.insert(expected.begin(), input.B);
-        if (g.shape != expected) {
-            std::string shape;
-            for (auto d : expected) shape += (shape.empty() ? "" : ", ") + std::to_string(d);
-            throw std::runtime_error("--cotangent " + file + " must have the output's shape (" + shape + ")");
-        }
-        wst::scattering_array<Real> ga(input.B, S.output_size(), S.output_length());
-        std::copy(g.values.begin(), g.values.end(), ga.data());
-        return S.backward(xs, ga);
+        wst::scattering_array<Real> g(input.B, S.output_size(), S.output_length());
+        read_cotangent(file, batch_shape({S.output_size(), S.output_length()}, input), g);
+        return S.backward(xs, g);
     }
     if (tools::extension(file) != ".npz") throw std::runtime_error("--cotangent " + file + " must be an .npz of paths (T = 0)");
     auto members = tools::read_npz(file);
@@ -103,8 +124,7 @@ void scatter(const options& o, const tools::signals& x, const wst::scattering1d_
     std::function<void(const std::string&)> write_output;
     if (params.out_type == wst::out_type::array) {
         auto Sx = std::make_shared<wst::scattering_array<Real>>(S.scattering(values.data(), x.B, x.N));
-        std::vector<std::size_t> shape{Sx->channels(), Sx->length()};
-        if (!x.one_dimensional) shape.insert(shape.begin(), Sx->batch());
+        const auto shape = batch_shape({Sx->channels(), Sx->length()}, x);
         write_output = [Sx, shape, &o](const std::string& tmp) {
             std::ofstream out(tmp, std::ios::binary);
             wst::npy::write(out, Sx->data(), shape);
@@ -123,14 +143,8 @@ void scatter(const options& o, const tools::signals& x, const wst::scattering1d_
 
     tools::output_set files;  // every output, or none
     files.add(o.output, write_output);
-    if (!o.grad.empty()) write_signals(files, o.grad, grad.data(), x);
-    if (!o.meta.empty())
-        files.add(o.meta, [&](const std::string& tmp) {
-            std::ofstream out(tmp);
-            out << meta_json(S.meta()).dump() << '\n';
-            out.close();
-            if (!out) throw std::runtime_error("cannot write " + o.meta);
-        });
+    if (!o.grad.empty()) write_npy(files, o.grad, grad.data(), batch_shape({x.N}, x));
+    if (!o.meta.empty()) write_json(files, o.meta, meta_json(S.meta()));
     files.commit();
 }
 
