@@ -1,12 +1,14 @@
 // wst-scatter: the scattering transform of a .npy or audio file, written as
 // .npy (array output) or .npz (one array per path, T = 0), for users and for
-// checks from outside (numpy.load reads the output).
+// checks from outside (numpy.load reads the output). --jtfs: the joint
+// time-frequency scattering instead, an .npy array.
 #include "tools/cli.hpp"
 #include "tools/npz.hpp"
 #include "tools/output_file.hpp"
 #include "tools/scatter_options.hpp"
 #include "tools/signal_io.hpp"
 
+#include <wst/time_frequency_scattering.hpp>
 #include <wst/wst.hpp>
 
 #include <CLI/CLI.hpp>
@@ -29,8 +31,8 @@ std::string path_name(const std::vector<int>& key) {
     return name;
 }
 
-// A meta field as JSON: a list per channel (the rows of a C x 2 array), null
-// for NaN.
+// Meta fields as JSON: a list per channel (rows of a C x 2 array) or a value
+// per channel, null for NaN.
 nlohmann::json number(double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); }
 
 nlohmann::json column(const Eigen::ArrayXXd& a) {
@@ -43,8 +45,21 @@ nlohmann::json column(const Eigen::ArrayXXd& a) {
     return rows;
 }
 
+nlohmann::json column(const Eigen::ArrayXd& a) {
+    nlohmann::json values = nlohmann::json::array();
+    for (double v : a) values.push_back(number(v));
+    return values;
+}
+
 nlohmann::json meta_json(const wst::scattering_meta& m) {
     return {{"order", m.order}, {"key", m.key}, {"xi", column(m.xi)}, {"sigma", column(m.sigma)}, {"j", column(m.j)}};
+}
+
+// Kymatio's JTFS meta() has n (n1, n2) as well: it tells the channels of a path apart.
+nlohmann::json meta_json(const wst::jtfs_meta& m) {
+    return {{"order", m.order}, {"key", m.key}, {"n", column(m.n)}, {"xi", column(m.xi)}, {"sigma", column(m.sigma)},
+            {"j", column(m.j)}, {"n_fr", column(m.n_fr)}, {"xi_fr", column(m.xi_fr)}, {"sigma_fr", column(m.sigma_fr)},
+            {"j_fr", column(m.j_fr)}, {"spin", column(m.spin)}};
 }
 
 // One signal's output shape with the batch axis in front, but for 1-D input.
@@ -148,10 +163,31 @@ void scatter(const options& o, const tools::signals& x, const wst::scattering1d_
     files.commit();
 }
 
+// Joint scattering: an .npy array, (B, C, N_out) in format time, (B,
+// n_paths, n_fr, N_out) in format joint, as Kymatio gives them.
+template <class Real>
+void scatter_jtfs(const options& o, const tools::signals& x, const wst::jtfs_params& params) {
+    const wst::TimeFrequencyScattering<wst::backend::fftw, Real> S(params, {.threads = o.threads});
+    const std::vector<Real> values(x.values.begin(), x.values.end());
+    const auto Sx = S.scattering(values.data(), x.B, x.N);
+
+    tools::output_set files;  // every output, or none
+    write_npy(files, o.output, Sx.data(), batch_shape(S.output_shape(), x));
+    if (!o.meta.empty()) write_json(files, o.meta, meta_json(S.meta()));
+    files.commit();
+}
+
 int run(const options& o) {
     tools::check_threads(o.threads);
-    wst::scattering1d_params params = tools::scatter_params(o, 1);  // shape: the input's, once read
-    const bool no_averaging = params.out_type == wst::out_type::list;
+    // The options' values first (shape: the input's, once read); joint
+    // scattering's output is always an array.
+    wst::scattering1d_params params;
+    wst::jtfs_params joint;
+    if (o.jtfs)
+        joint = tools::jtfs_params(o, 1);
+    else
+        params = tools::scatter_params(o, 1);
+    const bool no_averaging = !o.jtfs && params.out_type == wst::out_type::list;
     const std::string wanted = no_averaging ? ".npz" : ".npy";
     if (tools::extension(o.output) != wanted)
         throw std::runtime_error("OUTPUT " + o.output + " must end in " + wanted +
@@ -173,19 +209,20 @@ int run(const options& o) {
         throw std::runtime_error("--grad " + o.grad + " must end in .npy");
 
     const tools::signals x = tools::read_signals(o.input);
-    params.shape = static_cast<long long>(x.N);
+    params.shape = joint.shape = static_cast<long long>(x.N);
     const std::string precision = o.precision.empty() ? (x.float32 ? "float" : "double") : o.precision;
     if (precision == "float")
-        scatter<float>(o, x, params);
+        o.jtfs ? scatter_jtfs<float>(o, x, joint) : scatter<float>(o, x, params);
     else
-        scatter<double>(o, x, params);
+        o.jtfs ? scatter_jtfs<double>(o, x, joint) : scatter<double>(o, x, params);
     return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Scattering transform of a signal file (Kymatio 0.4's Scattering1D).", "wst-scatter"};
+    CLI::App app{"Scattering transform of a signal file (Kymatio 0.4's Scattering1D, or TimeFrequencyScattering with --jtfs).",
+                 "wst-scatter"};
     options o;
     tools::add_scatter_options(app, o);
     return tools::parse_and_run(app, argc, argv, [&] { return run(o); });
