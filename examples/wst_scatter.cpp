@@ -1,12 +1,14 @@
 // wst-scatter: the scattering transform of a .npy or audio file, written as
 // .npy (array output) or .npz (one array per path, T = 0), for users and for
-// checks from outside (numpy.load reads the output).
+// checks from outside (numpy.load reads the output). --jtfs: the joint
+// time-frequency scattering instead, an .npy array.
 #include "tools/cli.hpp"
 #include "tools/npz.hpp"
 #include "tools/output_file.hpp"
 #include "tools/scatter_options.hpp"
 #include "tools/signal_io.hpp"
 
+#include <wst/time_frequency_scattering.hpp>
 #include <wst/wst.hpp>
 
 #include <CLI/CLI.hpp>
@@ -29,31 +31,74 @@ std::string path_name(const std::vector<int>& key) {
     return name;
 }
 
+// Meta fields as JSON: a list per channel (rows of a C x 2 array) or a value
+// per channel, null for NaN.
+nlohmann::json number(double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); }
+
+nlohmann::json column(const Eigen::ArrayXXd& a) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (Eigen::Index c = 0; c < a.rows(); ++c) {
+        nlohmann::json row = nlohmann::json::array();
+        for (Eigen::Index o = 0; o < a.cols(); ++o) row.push_back(number(a(c, o)));
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+nlohmann::json column(const Eigen::ArrayXd& a) {
+    nlohmann::json values = nlohmann::json::array();
+    for (double v : a) values.push_back(number(v));
+    return values;
+}
+
 nlohmann::json meta_json(const wst::scattering_meta& m) {
-    auto column = [](const Eigen::ArrayXXd& a) {
-        nlohmann::json rows = nlohmann::json::array();
-        for (Eigen::Index c = 0; c < a.rows(); ++c) {
-            nlohmann::json row = nlohmann::json::array();
-            for (Eigen::Index o = 0; o < a.cols(); ++o)
-                row.push_back(std::isnan(a(c, o)) ? nlohmann::json(nullptr) : nlohmann::json(a(c, o)));
-            rows.push_back(row);
-        }
-        return rows;
-    };
     return {{"order", m.order}, {"key", m.key}, {"xi", column(m.xi)}, {"sigma", column(m.sigma)}, {"j", column(m.j)}};
 }
 
-// Writes values (B x N) as .npy shaped like the input: (N,) or (B, N).
+// Kymatio's JTFS meta() has n (n1, n2) as well: it tells the channels of a path apart.
+nlohmann::json meta_json(const wst::jtfs_meta& m) {
+    return {{"order", m.order}, {"key", m.key}, {"n", column(m.n)}, {"xi", column(m.xi)}, {"sigma", column(m.sigma)},
+            {"j", column(m.j)}, {"n_fr", column(m.n_fr)}, {"xi_fr", column(m.xi_fr)}, {"sigma_fr", column(m.sigma_fr)},
+            {"j_fr", column(m.j_fr)}, {"spin", column(m.spin)}};
+}
+
+// One signal's output shape with the batch axis in front, but for 1-D input.
+std::vector<std::size_t> batch_shape(std::vector<std::size_t> shape, const tools::signals& x) {
+    if (!x.one_dimensional) shape.insert(shape.begin(), x.B);
+    return shape;
+}
+
 template <class Real>
-void write_signals(tools::output_set& files, const std::string& path, const Real* values, const tools::signals& like) {
-    std::vector<std::size_t> shape{like.N};
-    if (!like.one_dimensional) shape.insert(shape.begin(), like.B);
+void write_npy(tools::output_set& files, const std::string& path, const Real* values, const std::vector<std::size_t>& shape) {
     files.add(path, [&](const std::string& tmp) {
         std::ofstream out(tmp, std::ios::binary);
         wst::npy::write(out, values, shape);
         out.close();
         if (!out) throw std::runtime_error("cannot write " + path);
     });
+}
+
+void write_json(tools::output_set& files, const std::string& path, const nlohmann::json& value) {
+    files.add(path, [&](const std::string& tmp) {
+        std::ofstream out(tmp);
+        out << value.dump() << '\n';
+        out.close();
+        if (!out) throw std::runtime_error("cannot write " + path);
+    });
+}
+
+// An array output's cotangent into g: an .npy of the shape the tool writes
+// for S(x) (`shape`, g's values in C order).
+template <class Real>
+void read_cotangent(const std::string& file, const std::vector<std::size_t>& shape, wst::scattering_array<Real>& g) {
+    if (tools::extension(file) != ".npy") throw std::runtime_error("--cotangent " + file + " must be an .npy array");
+    const auto a = wst::npy::load(file);
+    if (a.shape != shape) {
+        std::string dims;
+        for (auto d : shape) dims += (dims.empty() ? "" : ", ") + std::to_string(d);
+        throw std::runtime_error("--cotangent " + file + " must have the output's shape (" + dims + ")");
+    }
+    std::copy(a.values.begin(), a.values.end(), g.data());
 }
 
 // The cotangent file in the layout the tool writes for S(x): an .npy array
@@ -64,18 +109,9 @@ wst::signal_array<Real> gradient(const wst::Scattering1D<wst::backend::fftw, Rea
     const Eigen::Map<const wst::signal_array<Real>> xs(x.data(), static_cast<Eigen::Index>(input.B),
                                                             static_cast<Eigen::Index>(input.N));
     if (S.average() != wst::averaging::mode::none) {
-        if (tools::extension(file) != ".npy") throw std::runtime_error("--cotangent " + file + " must be an .npy array");
-        const auto g = wst::npy::load(file);
-        std::vector<std::size_t> expected{S.output_size(), S.output_length()};
-        if (!input.one_dimensional) expected.insert(expected.begin(), input.B);
-        if (g.shape != expected) {
-            std::string shape;
-            for (auto d : expected) shape += (shape.empty() ? "" : ", ") + std::to_string(d);
-            throw std::runtime_error("--cotangent " + file + " must have the output's shape (" + shape + ")");
-        }
-        wst::scattering_array<Real> ga(input.B, S.output_size(), S.output_length());
-        std::copy(g.values.begin(), g.values.end(), ga.data());
-        return S.backward(xs, ga);
+        wst::scattering_array<Real> g(input.B, S.output_size(), S.output_length());
+        read_cotangent(file, batch_shape({S.output_size(), S.output_length()}, input), g);
+        return S.backward(xs, g);
     }
     if (tools::extension(file) != ".npz") throw std::runtime_error("--cotangent " + file + " must be an .npz of paths (T = 0)");
     auto members = tools::read_npz(file);
@@ -98,13 +134,12 @@ wst::signal_array<Real> gradient(const wst::Scattering1D<wst::backend::fftw, Rea
 // Computes everything first, then writes: a bad cotangent leaves no file.
 template <class Real>
 void scatter(const options& o, const tools::signals& x, const wst::scattering1d_params& params) {
-    const wst::Scattering1D<wst::backend::fftw, Real> S(params);
+    const wst::Scattering1D<wst::backend::fftw, Real> S(params, {.threads = o.threads});
     const std::vector<Real> values(x.values.begin(), x.values.end());
     std::function<void(const std::string&)> write_output;
     if (params.out_type == wst::out_type::array) {
         auto Sx = std::make_shared<wst::scattering_array<Real>>(S.scattering(values.data(), x.B, x.N));
-        std::vector<std::size_t> shape{Sx->channels(), Sx->length()};
-        if (!x.one_dimensional) shape.insert(shape.begin(), Sx->batch());
+        const auto shape = batch_shape({Sx->channels(), Sx->length()}, x);
         write_output = [Sx, shape, &o](const std::string& tmp) {
             std::ofstream out(tmp, std::ios::binary);
             wst::npy::write(out, Sx->data(), shape);
@@ -123,20 +158,36 @@ void scatter(const options& o, const tools::signals& x, const wst::scattering1d_
 
     tools::output_set files;  // every output, or none
     files.add(o.output, write_output);
-    if (!o.grad.empty()) write_signals(files, o.grad, grad.data(), x);
-    if (!o.meta.empty())
-        files.add(o.meta, [&](const std::string& tmp) {
-            std::ofstream out(tmp);
-            out << meta_json(S.meta()).dump() << '\n';
-            out.close();
-            if (!out) throw std::runtime_error("cannot write " + o.meta);
-        });
+    if (!o.grad.empty()) write_npy(files, o.grad, grad.data(), batch_shape({x.N}, x));
+    if (!o.meta.empty()) write_json(files, o.meta, meta_json(S.meta()));
+    files.commit();
+}
+
+// Joint scattering: an .npy array, (B, C, N_out) in format time, (B,
+// n_paths, n_fr, N_out) in format joint, as Kymatio gives them.
+template <class Real>
+void scatter_jtfs(const options& o, const tools::signals& x, const wst::jtfs_params& params) {
+    const wst::TimeFrequencyScattering<wst::backend::fftw, Real> S(params, {.threads = o.threads});
+    const std::vector<Real> values(x.values.begin(), x.values.end());
+    const auto Sx = S.scattering(values.data(), x.B, x.N);
+
+    tools::output_set files;  // every output, or none
+    write_npy(files, o.output, Sx.data(), batch_shape(S.output_shape(), x));
+    if (!o.meta.empty()) write_json(files, o.meta, meta_json(S.meta()));
     files.commit();
 }
 
 int run(const options& o) {
-    wst::scattering1d_params params = tools::scatter_params(o, 1);  // shape: the input's, once read
-    const bool no_averaging = params.out_type == wst::out_type::list;
+    tools::check_threads(o.threads);
+    // The options' values first (shape: the input's, once read); joint
+    // scattering's output is always an array.
+    wst::scattering1d_params params;
+    wst::jtfs_params joint;
+    if (o.jtfs)
+        joint = tools::jtfs_params(o, 1);
+    else
+        params = tools::scatter_params(o, 1);
+    const bool no_averaging = !o.jtfs && params.out_type == wst::out_type::list;
     const std::string wanted = no_averaging ? ".npz" : ".npy";
     if (tools::extension(o.output) != wanted)
         throw std::runtime_error("OUTPUT " + o.output + " must end in " + wanted +
@@ -158,19 +209,20 @@ int run(const options& o) {
         throw std::runtime_error("--grad " + o.grad + " must end in .npy");
 
     const tools::signals x = tools::read_signals(o.input);
-    params.shape = static_cast<long long>(x.N);
+    params.shape = joint.shape = static_cast<long long>(x.N);
     const std::string precision = o.precision.empty() ? (x.float32 ? "float" : "double") : o.precision;
     if (precision == "float")
-        scatter<float>(o, x, params);
+        o.jtfs ? scatter_jtfs<float>(o, x, joint) : scatter<float>(o, x, params);
     else
-        scatter<double>(o, x, params);
+        o.jtfs ? scatter_jtfs<double>(o, x, joint) : scatter<double>(o, x, params);
     return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Scattering transform of a signal file (Kymatio 0.4's Scattering1D).", "wst-scatter"};
+    CLI::App app{"Scattering transform of a signal file (Kymatio 0.4's Scattering1D, or TimeFrequencyScattering with --jtfs).",
+                 "wst-scatter"};
     options o;
     tools::add_scatter_options(app, o);
     return tools::parse_and_run(app, argc, argv, [&] { return run(o); });

@@ -34,10 +34,15 @@ inline wst::quality_factors parse_Q(const std::string& text) {
     return {parse_int("--Q", text.substr(0, comma)), parse_int("--Q", text.substr(comma + 1))};
 }
 
-// --T: an integer (0 = no averaging) or "global".
-inline wst::averaging parse_T(const std::string& text) {
+// --T, --F: an integer (0 = no averaging) or "global".
+inline wst::averaging parse_averaging(const std::string& option, const std::string& text) {
     if (text == "global") return wst::global;
-    return parse_integer("--T", text);
+    return parse_integer(option, text);
+}
+
+inline void check_threads(int threads) {
+    if (threads < 1 || threads > 1024)
+        throw std::runtime_error("--threads " + std::to_string(threads) + ": give 1 to 1024 threads");
 }
 
 // The transform parameters both tools take from --J, --Q, --T and
@@ -49,7 +54,7 @@ inline wst::scattering1d_params transform_params(int J, long long shape, const s
     params.J = J;
     params.shape = shape;
     params.Q = parse_Q(Q);
-    if (!T.empty()) params.T = parse_T(T);
+    if (!T.empty()) params.T = parse_averaging("--T", T);
     params.max_order = max_order;
     return params;
 }

@@ -79,8 +79,7 @@ inline wst::reconstruction_options reconstruction_settings(const reconstruct_opt
         throw std::runtime_error("--target-error " + std::to_string(o.target_error) + ": give a finite number");
     if (o.iterations <= 0 && o.evals <= 0 && o.target_error <= 0)
         throw std::runtime_error("give a stopping rule: --iterations, --evals or --target-error");
-    if (o.threads < 1 || o.threads > 1024)
-        throw std::runtime_error("--threads " + std::to_string(o.threads) + ": give 1 to 1024 threads");
+    check_threads(o.threads);
     if (o.sample_rate < 1)
         throw std::runtime_error("--sample-rate " + std::to_string(o.sample_rate) + ": the sample rate must be >= 1 Hz");
     wst::reconstruction_options r;

@@ -96,6 +96,7 @@ with tempfile.TemporaryDirectory() as tmp:
 
     S, R = "wst-scatter", "wst-reconstruct"
     ok = ["--J", "6"]
+    jtfs = ["--jtfs", "--J", "5", "--J-fr", "3", "--Q", "4"]  # 24 first-order frequencies, F = 8
     quick = ["--J", "6", "--evals", "2"]
     table = [
         # unreadable or unusable input files
@@ -156,6 +157,45 @@ with tempfile.TemporaryDirectory() as tmp:
         (S, ["good.npy", "o.npy", *ok, "--frobnicate"], "--frobnicate"),
         (S, ["good.npy", "o.npy", *ok, "--grad", "g.npy"], "go together"),
         (S, ["good.npy", "o.npy", *ok, "--cotangent", "three_d.npy", "--grad", "g.npy"], "shape"),
+        (S, ["good.npy", "o.npy", *ok, "--threads", "0"], "--threads 0"),
+        # joint scattering: its options need --jtfs, and it has none of its own without --J-fr
+        (S, ["good.npy", "o.npy", "--jtfs", "--J", "5"], "requires --J-fr"),
+        (S, ["good.npy", "o.npy", *ok, "--J-fr", "3"], "--J-fr requires --jtfs"),
+        (S, ["good.npy", "o.npy", *ok, "--F", "4"], "--F requires --jtfs"),
+        (S, ["good.npy", "o.npy", *ok, "--Q-fr", "2"], "--Q-fr requires --jtfs"),
+        (S, ["good.npy", "o.npy", *ok, "--stride-fr", "2"], "--stride-fr requires --jtfs"),
+        (S, ["good.npy", "o.npy", *ok, "--format", "joint"], "--format requires --jtfs"),
+        (S, ["good.npy", "o.npy", *jtfs, "--max-order", "1"], "--max-order"),
+        (S, ["good.npy", "o.npy", *jtfs, "--cotangent", "good.npy", "--grad", "g.npy"], "--cotangent"),
+        (S, ["good.npy", "o.npy", "--jtfs", "--J", "5", "--J-fr", "0"], "J_fr = 0"),
+        (S, ["good.npy", "o.npy", "--jtfs", "--J", "5", "--J-fr", "6"], "J_fr = 6"),
+        (S, ["good.npy", "o.npy", "--jtfs", "--J", "5", "--J-fr", "x"], "--J-fr"),
+        (S, ["good.npy", "o.npy", "--jtfs", "--J", "0", "--J-fr", "1"], "J = 0"),
+        (S, ["good.npy", "o.npy", "--jtfs", "--J", "5", "--J-fr", "3", "--Q", "4,0"], "Q2 = 0"),
+        (S, ["good.npy", "o.npy", *jtfs, "--T", "0"], "T = 0"),
+        (S, ["good.npy", "o.npy", *jtfs, "--T", "5000"], "T = 5000"),
+        (S, ["good.npy", "o.npy", *jtfs, "--stride", "3"], "power of two"),
+        (S, ["good.npy", "o.npy", *jtfs, "--Q-fr", "0"], "Q_fr = 0"),
+        (S, ["good.npy", "o.npy", *jtfs, "--Q-fr", "two"], "--Q-fr"),
+        (S, ["good.npy", "o.npy", *jtfs, "--F", "25"], "F = 25"),
+        (S, ["good.npy", "o.npy", *jtfs, "--F", "-1"], "F = -1"),
+        (S, ["good.npy", "o.npy", *jtfs, "--F", "local"], "--F"),
+        (S, ["good.npy", "o.npy", *jtfs, "--stride-fr", "3"], "stride_fr = 3"),
+        (S, ["good.npy", "o.npy", *jtfs, "--stride-fr", "0"], "stride_fr = 0"),
+        (S, ["good.npy", "o.npy", *jtfs, "--stride-fr", "16"], "must not exceed F = 8"),
+        (S, ["good.npy", "o.npy", *jtfs, "--F", "0", "--stride-fr", "2"], "stride_fr = 2"),
+        (S, ["good.npy", "o.npy", *jtfs, "--format", "joint", "--F", "global"], "F = global"),
+        (S, ["good.npy", "o.npy", *jtfs, "--format", "joint", "--F", "0"], "F = 0"),
+        (S, ["good.npy", "o.npy", *jtfs, "--format", "joint", "--F", "16"], "stride_fr = 16"),
+        (S, ["good.npy", "o.npy", *jtfs, "--format", "frequency"], "--format"),
+        (S, ["good.npy", "o.npy", *jtfs, "--threads", "0"], "--threads 0"),
+        (S, ["nan.npy", "o.npy", *jtfs], "finite"),
+        (S, ["three_d.npy", "o.npy", *jtfs], "3-D"),
+        (S, ["good.npy", "good.npy", *jtfs], "refusing to overwrite"),
+        (S, ["good.npy", "o.npz", *jtfs, "--T", "0"], "must end in .npy"),
+        (S, ["good.npy", "o.npy", *jtfs, "--meta", "good.npy"], "refusing to overwrite"),
+        (S, ["good.npy", "o.npy", *jtfs, "--meta", "o.npy"], "same file"),
+        (S, ["good.npy", "a_folder.npy", *jtfs], "not a regular file"),
         (R, ["good.npy", "o"], "--J is required"),
         (R, ["good.npy", "o", "--J", "0", "--evals", "2"], "J >= 1"),
         (R, ["good.npy", "o", "--J", "30", "--evals", "2"], "J <= 9"),
@@ -218,6 +258,7 @@ with tempfile.TemporaryDirectory() as tmp:
     # A full disk: the output cannot be written. Nothing is left behind, not
     # even the temporary file or the folder the tool made.
     for name, args in [(S, ["good.npy", "o.npy", *ok]), (S, ["good.wav", "o.npy", *ok, "--meta", "m.json"]),
+                       (S, ["good.npy", "o.npy", *jtfs, "--format", "joint", "--meta", "m.json"]),
                        (R, ["good.npy", "o", *quick])]:
         expect_failure(name, args, "write", full_disk=True)
 

@@ -1,4 +1,4 @@
-// libFuzzer target: the command-line parsing of wst-scatter and
+// libFuzzer target: the command-line parsing of wst-scatter (--jtfs too) and
 // wst-reconstruct up to the checked transform parameters (the work before
 // any file is touched). The first byte picks the tool, the next two the
 // signal length, the rest is the argument list, NUL-separated. Bad options
@@ -6,6 +6,7 @@
 #include "tools/reconstruct_options.hpp"
 #include "tools/scatter_options.hpp"
 
+#include <wst/jtfs_parameters.hpp>
 #include <wst/parameters.hpp>
 
 #include <CLI/CLI.hpp>
@@ -32,7 +33,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             tools::scatter_options o;
             tools::add_scatter_options(app, o);
             app.parse(reversed);
-            wst::make_geometry(tools::scatter_params(o, shape));
+            if (o.jtfs)
+                wst::make_jtfs_geometry(tools::jtfs_params(o, shape));
+            else
+                wst::make_geometry(tools::scatter_params(o, shape));
         } else {
             tools::reconstruct_options o;
             tools::add_reconstruct_options(app, o);
