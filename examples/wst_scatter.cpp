@@ -164,15 +164,26 @@ void scatter(const options& o, const tools::signals& x, const wst::scattering1d_
 }
 
 // Joint scattering: an .npy array, (B, C, N_out) in format time, (B,
-// n_paths, n_fr, N_out) in format joint, as Kymatio gives them.
+// n_paths, n_fr, N_out) in format joint, as Kymatio gives them; the
+// cotangent has that shape too. Computes everything first, then writes.
 template <class Real>
 void scatter_jtfs(const options& o, const tools::signals& x, const wst::jtfs_params& params) {
     const wst::TimeFrequencyScattering<wst::backend::fftw, Real> S(params, {.threads = o.threads});
     const std::vector<Real> values(x.values.begin(), x.values.end());
     const auto Sx = S.scattering(values.data(), x.B, x.N);
+    const auto shape = batch_shape(S.output_shape(), x);
+    wst::signal_array<Real> grad;
+    if (!o.grad.empty()) {
+        wst::scattering_array<Real> g(Sx.batch(), Sx.channels(), Sx.length());
+        read_cotangent(o.cotangent, shape, g);
+        grad = S.backward(Eigen::Map<const wst::signal_array<Real>>(values.data(), static_cast<Eigen::Index>(x.B),
+                                                                    static_cast<Eigen::Index>(x.N)),
+                          g);
+    }
 
     tools::output_set files;  // every output, or none
-    write_npy(files, o.output, Sx.data(), batch_shape(S.output_shape(), x));
+    write_npy(files, o.output, Sx.data(), shape);
+    if (!o.grad.empty()) write_npy(files, o.grad, grad.data(), batch_shape({x.N}, x));
     if (!o.meta.empty()) write_json(files, o.meta, meta_json(S.meta()));
     files.commit();
 }

@@ -49,9 +49,8 @@ inline void add_scatter_options(CLI::App& app, scatter_options& o) {
     app.add_option("--meta", o.meta,
                    "write order, key, xi, sigma, j (--jtfs: and n, n_fr, xi_fr, sigma_fr, j_fr, spin) per channel "
                    "to this JSON file");
-    auto* cotangent =
-        app.add_option("--cotangent", o.cotangent, "G.npy or G.npz shaped like OUTPUT: with --grad, the gradient of sum(S(x) G)");
-    auto* grad = app.add_option("--grad", o.grad, "write the gradient of sum(S(x) * G) with respect to x to this .npy (shaped like x)");
+    app.add_option("--cotangent", o.cotangent, "G.npy or G.npz shaped like OUTPUT: with --grad, the gradient of sum(S(x) G)");
+    app.add_option("--grad", o.grad, "write the gradient of sum(S(x) * G) with respect to x to this .npy (shaped like x)");
 
     // Joint scattering's own options need --jtfs, and --jtfs needs --J-fr:
     // CLI11 rejects an option given to the wrong transform.
@@ -67,9 +66,6 @@ inline void add_scatter_options(CLI::App& app, scatter_options& o) {
             ->check(CLI::IsMember({"time", "joint"}))};
     for (auto* option : jtfs_only) option->needs(jtfs);
     max_order->excludes(jtfs);  // joint scattering always has orders 1 and 2
-    // TimeFrequencyScattering has no backward() yet.
-    cotangent->excludes(jtfs);
-    grad->excludes(jtfs);
 }
 
 // The transform's parameters for a signal of `shape` samples (checked by

@@ -1,6 +1,7 @@
 """wst-scatter --jtfs from outside: numpy reads its .npy output back and it
 matches Kymatio 0.4's TimeFrequencyScattering in both formats, --meta matches
-Kymatio's meta(). Bad inputs: test_bad_inputs.py.
+Kymatio's meta(), --cotangent/--grad Kymatio's autograd. Bad inputs:
+test_bad_inputs.py.
 
 Usage: python3 test_wst_scatter_jtfs.py WST_SCATTER JTFS_REFERENCE_DIR
 """
@@ -81,6 +82,28 @@ with tempfile.TemporaryDirectory() as tmp:
             if key[1:] not in paths:
                 paths.append(key[1:])
         check(mj["key"] == paths and all(n[0] is None for n in mj["n"]), case + ": joint meta, a row per path")
+
+    # --cotangent/--grad: the gradient of sum(S(x) * G), against Kymatio's
+    # autograd; in format joint G is S_joint's shape. Not jtfs_chirp: most of
+    # its first-order samples are at rounding level, where the modulus's
+    # gradient z / |z| is a phase set by FFT rounding (README, JTFS).
+    for case in [c for c in cases if c != "jtfs_chirp"]:
+        x, g = os.path.join(ref, case, "x.npy"), os.path.join(ref, case, "g.npy")
+        gx = os.path.join(tmp, case + "_gx.npy")
+        r = run(x, os.path.join(tmp, case + "_S.npy"), *kymatio_args(case), "--cotangent", g, "--grad", gx)
+        check(r.returncode == 0, case + ": gradient exit 0 (" + r.stderr.strip() + ")")
+        R = np.load(os.path.join(ref, case, "gx.npy"))
+        check(close(np.load(gx), R, 1e-9), case + ": gradient within 1e-9")
+    # Format joint takes a cotangent of S_joint's shape (Kymatio's reference
+    # gradients are for format time).
+    x = os.path.join(ref, "jtfs_small", "x.npy")
+    G = np.random.default_rng(0).standard_normal(np.load(os.path.join(ref, "jtfs_small", "S_joint.npy")).shape)
+    np.save(os.path.join(tmp, "g_joint.npy"), G)
+    gx = os.path.join(tmp, "gx_joint.npy")
+    r = run(x, os.path.join(tmp, "s_joint.npy"), *kymatio_args("jtfs_small"), "--format", "joint",
+            "--cotangent", os.path.join(tmp, "g_joint.npy"), "--grad", gx)
+    check(r.returncode == 0 and np.load(gx).shape == np.load(x).shape and np.isfinite(np.load(gx)).all(),
+          "format joint: a gradient shaped like x (" + r.stderr.strip() + ")")
 
     # A 1-D input drops the batch axis; float32 input gives float32 output.
     x = np.load(os.path.join(ref, "jtfs_small", "x.npy"))
