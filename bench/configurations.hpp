@@ -41,6 +41,25 @@ inline const configuration& find(const std::string& name) {
     throw std::invalid_argument("unknown configuration '" + name + "' (eeg, speech, music, seed, large)");
 }
 
+// Joint time-frequency scattering's configurations (wst-bench jtfs/<name>):
+// Kymatio's test sizes, a chirp-like audio frame and a speech-length signal.
+struct jtfs_configuration {
+    std::string name;
+    int J, J_fr, Q;
+    long long N, B;
+
+    wst::jtfs_params params() const { return {.J = J, .J_fr = J_fr, .Q = Q, .shape = N}; }
+};
+
+inline const std::vector<jtfs_configuration>& jtfs_configurations() {
+    static const std::vector<jtfs_configuration> all = {
+        {"small", 6, 3, 8, 1024, 8},
+        {"chirp", 8, 4, 12, 4096, 4},
+        {"speech", 8, 4, 12, 1 << 15, 1},
+    };
+    return all;
+}
+
 template <class Real>
 wst::signal_array<Real> noise(long long B, long long N, unsigned seed) {
     std::mt19937 gen(seed);

@@ -1,6 +1,7 @@
 // wst-bench: forward, backward, forward_vjp, fused loss-and-gradient and
 // build timings, and the FFT floor (fft_roofline), named
-// <op>/<config>/<precision>/t<threads>, e.g. forward/speech/float/t2; and
+// <op>/<config>/<precision>/t<threads>, e.g. forward/speech/float/t2; the
+// same ops of joint time-frequency scattering, <op>/jtfs/<config>/...; and
 // whole reconstructions, reconstruct/seed/float/b<B>/t<threads>.
 //   wst-bench --benchmark_filter='forward/.*/float'
 #include "configurations.hpp"
@@ -49,6 +50,20 @@ struct fixture {
           cotangent(S.scattering(bench::noise<Real>(c.B, c.N, 3))) {}
 
     wst::Scattering1D<fftw, Real> S;
+    wst::signal_array<Real> x;
+    wst::scattering_array<Real> target, cotangent;
+};
+
+// The same for joint time-frequency scattering.
+template <class Real>
+struct jtfs_fixture {
+    jtfs_fixture(const bench::jtfs_configuration& c, int threads)
+        : S(c.params(), {.threads = threads, .planning = planning_from_environment()}),
+          x(bench::noise<Real>(c.B, c.N, 1)),
+          target(S.scattering(bench::noise<Real>(c.B, c.N, 2))),
+          cotangent(S.scattering(bench::noise<Real>(c.B, c.N, 3))) {}
+
+    wst::TimeFrequencyScattering<fftw, Real> S;
     wst::signal_array<Real> x;
     wst::scattering_array<Real> target, cotangent;
 };
@@ -149,6 +164,34 @@ void register_all(const bench::configuration& c, const std::string& precision, i
         ->UseRealTime();
 }
 
+// forward, backward, forward_vjp and loss_grad of TimeFrequencyScattering:
+// <op>/jtfs/<config>/<precision>/t<threads>.
+template <class Real>
+void register_jtfs(const bench::jtfs_configuration& c, const std::string& precision, int threads) {
+    const std::string suffix = "/jtfs/" + c.name + "/" + precision + "/t" + std::to_string(threads);
+    auto add = [&](const std::string& op, auto body) {
+        benchmark::RegisterBenchmark((op + suffix).c_str(),
+                                     [c, body, threads](benchmark::State& state) {
+                                         static std::map<std::pair<std::string, int>, std::unique_ptr<jtfs_fixture<Real>>> cache;
+                                         auto& f = cache[{c.name, threads}];
+                                         if (!f) f = std::make_unique<jtfs_fixture<Real>>(c, threads);
+                                         for (auto _ : state) body(*f);
+                                         state.counters["signals"] = static_cast<double>(c.B);
+                                     })
+            ->Unit(benchmark::kMillisecond)
+            ->UseRealTime();
+    };
+    add("forward", [](jtfs_fixture<Real>& f) { benchmark::DoNotOptimize(f.S.scattering(f.x)); });
+    add("backward", [](jtfs_fixture<Real>& f) { benchmark::DoNotOptimize(f.S.backward(f.x, f.cotangent)); });
+    add("forward_vjp", [](jtfs_fixture<Real>& f) {
+        benchmark::DoNotOptimize(f.S.scattering(f.x));
+        benchmark::DoNotOptimize(f.S.backward(f.x, f.cotangent));
+    });
+    add("loss_grad", [](jtfs_fixture<Real>& f) {
+        benchmark::DoNotOptimize(f.S.loss_gradient(f.x, f.target, wst::loss::norm));
+    });
+}
+
 // wst::reconstruct with its defaults (phase-gradient start, L-BFGS, 200
 // gradient evaluations) on B harmonic signals (random states 42, 43, ...) of
 // the seed configuration, solved together: the time of the whole call, and
@@ -193,6 +236,11 @@ int main(int argc, char** argv) {
             if (c.name == "large") continue;  // wst-memory's
             register_all<float>(c, "float", threads);
             register_all<double>(c, "double", threads);
+        }
+    for (int threads : {1, 2})
+        for (const auto& c : bench::jtfs_configurations()) {
+            register_jtfs<float>(c, "float", threads);
+            register_jtfs<double>(c, "double", threads);
         }
     for (const auto& c : bench::configurations()) {
         if (c.name == "large") continue;
