@@ -206,3 +206,27 @@ TEST_CASE("JTFS where Kymatio fails: stride below 2^j2, F above 2^J_fr, stride_f
         CHECK(std::abs(fd - ad) <= 1e-6 * std::abs(ad));
     }
 }
+
+TEST_CASE("JTFS bad inputs: each named, with what is allowed", "[jtfs][errors]") {
+    using Catch::Matchers::Contains;
+    const wst::TimeFrequencyScattering<wst::backend::fftw, double> S({.J = 5, .J_fr = 2, .Q = 4, .shape = 256});
+    const auto x = test_signals::noise(2, 256, 1);
+    CHECK_THROWS_WITH(S.scattering(test_signals::noise(1, 255, 1)), Contains("x = a signal of length 255 is invalid"));
+    wst::signal_array<double> bad = x;
+    bad(1, 7) = std::nan("");
+    CHECK_THROWS_WITH(S.scattering(bad), Contains("at signal 1, sample 7"));
+    const auto Sx = S.scattering(x);
+    CHECK_THROWS_WITH(S.backward(x, wst::scattering_array<double>(2, Sx.channels() + 1, Sx.length())),
+                      Contains("g = an array of shape (2, " + std::to_string(Sx.channels() + 1)));
+    CHECK_THROWS_WITH(S.loss_gradient(x, wst::scattering_array<double>(3, Sx.channels(), Sx.length()), wst::loss::norm),
+                      Contains("target = an array of shape (3,"));
+    CHECK_THROWS_WITH(S.loss_gradient(x, Sx, wst::loss::norm, {1, -1, 1}), Contains("order_weights[1] = -1 is invalid"));
+    const auto resident = S.resident(Sx);
+    CHECK_THROWS_WITH(S.loss_gradient(x, resident, {0, 2}, wst::loss::norm), Contains("rows = target row 2 is invalid"));
+    // A target of batch 1 is compared with every signal.
+    wst::scattering_array<double> one(1, Sx.channels(), Sx.length());
+    std::copy(Sx.data(), Sx.data() + one.size(), one.data());
+    const auto lg = S.loss_gradient(x, one, wst::loss::norm);
+    CHECK(lg.loss[0] == 0.0);
+    CHECK(lg.loss[1] > 0.0);
+}
