@@ -1,7 +1,8 @@
 // wst-reconstruct: reconstructs a signal from the scattering coefficients of
-// an audio or .npy file and writes the result, the loss history, plots and
-// summary.json to OUTDIR. The figures of summary.json are computed from the
-// reconstruction as written against the original (tools/quality.hpp).
+// an audio or .npy file (Scattering1D's, or joint time-frequency
+// scattering's with --jtfs) and writes the result, the loss history, plots
+// and summary.json to OUTDIR. The figures of summary.json are computed from
+// the reconstruction as written against the original (tools/quality.hpp).
 #include "tools/cli.hpp"
 #include "tools/output_file.hpp"
 #include "tools/quality.hpp"
@@ -21,6 +22,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <type_traits>
 
 namespace {
 
@@ -68,10 +70,36 @@ private:
     bool tty_;
 };
 
+// The transform's part of summary.json: its parameters as resolved.
 template <class Real>
-int reconstruct(const options& o, wst::reconstruction_options r, const tools::signals& x,
-                wst::scattering1d_params params) {
-    const wst::Scattering1D<wst::backend::fftw, Real> S(params, {.threads = o.threads});
+nlohmann::json transform_json(const wst::Scattering1D<wst::backend::fftw, Real>& S, const wst::scattering1d_params& p) {
+    const bool global = S.average() == wst::averaging::mode::global;
+    return {{"name", "scattering1d"}, {"J", S.J()}, {"Q", {p.Q.q1, p.Q.q2}},
+            {"T", global ? nlohmann::json("global") : nlohmann::json(S.T())}, {"max_order", S.max_order()},
+            {"shape", S.shape()}, {"N_padded", S.N_padded()}, {"channels", S.output_size()}};
+}
+
+template <class Real>
+nlohmann::json transform_json(const wst::TimeFrequencyScattering<wst::backend::fftw, Real>& S, const wst::jtfs_params& p) {
+    const bool global = S.average() == wst::averaging::mode::global;
+    const auto average_fr = S.geometry().average_fr;
+    const nlohmann::json F = average_fr == wst::averaging::mode::global ? nlohmann::json("global")
+                             : average_fr == wst::averaging::mode::none ? nlohmann::json(0)
+                                                                        : nlohmann::json(S.F());
+    return {{"name", "jtfs"}, {"J", p.J}, {"J_fr", p.J_fr}, {"Q", {p.Q.q1, p.Q.q2}}, {"Q_fr", p.Q_fr},
+            {"T", global ? nlohmann::json("global") : nlohmann::json(S.T())}, {"F", F},
+            {"stride_fr", 1LL << S.log2_stride_fr()}, {"format", p.format == wst::jtfs_format::joint ? "joint" : "time"},
+            {"shape", S.shape()}, {"N_padded", S.N_padded()}, {"N_padded_fr", S.N_padded_fr()},
+            {"output_shape", S.output_shape()}};
+}
+
+// Params: wst::scattering1d_params, or wst::jtfs_params (--jtfs).
+template <class Real, class Params>
+int reconstruct(const options& o, wst::reconstruction_options r, const tools::signals& x, const Params& params) {
+    using Transform = std::conditional_t<std::is_same_v<Params, wst::jtfs_params>,
+                                         wst::TimeFrequencyScattering<wst::backend::fftw, Real>,
+                                         wst::Scattering1D<wst::backend::fftw, Real>>;
+    const Transform S(params, {.threads = o.threads});
     const tools::output_folder folder(o.outdir);
     progress_display show(o.evals > 0 ? o.evals : o.iterations);
     r.on_iteration = [&](const wst::reconstruction_progress& p) {
@@ -80,12 +108,13 @@ int reconstruct(const options& o, wst::reconstruction_options r, const tools::si
     };
     const Eigen::Array<Real, 1, Eigen::Dynamic> signal =
         Eigen::Map<const Eigen::Array<double, 1, Eigen::Dynamic>>(x.values.data(), static_cast<Eigen::Index>(x.N)).cast<Real>();
+    const auto result = [&] {
 #ifdef WST_HAVE_CUDA
-    const auto result = o.backend == "cuda" ? tools::reconstruct_on_gpu<Real>(params, o.threads, signal, r)
-                                            : wst::reconstruct_signals(S, signal, r)[0];
-#else
-    const auto result = wst::reconstruct_signals(S, signal, r)[0];
+        if constexpr (std::is_same_v<Params, wst::scattering1d_params>)
+            if (o.backend == "cuda") return tools::reconstruct_on_gpu<Real>(params, o.threads, signal, r);
 #endif
+        return wst::reconstruct_signals(S, signal, r)[0];
+    }();
 
     const std::vector<double> y(result.signal.begin(), result.signal.end());
     const tools::reconstruction_quality q = tools::quality(params, x.values, y, o.threads);
@@ -96,7 +125,7 @@ int reconstruct(const options& o, wst::reconstruction_options r, const tools::si
     const auto& f = result.final;
     auto nan_to_null = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
     nlohmann::json by_order = nlohmann::json::array();
-    for (int m = 0; m <= S.max_order(); ++m) by_order.push_back(nan_to_null(q.relative_error_by_order[static_cast<std::size_t>(m)]));
+    for (int m = 0; m <= q.max_order; ++m) by_order.push_back(nan_to_null(q.relative_error_by_order[static_cast<std::size_t>(m)]));
     const nlohmann::json summary = {
         {"input", o.input},
         {"sample_rate", rate},
@@ -111,13 +140,11 @@ int reconstruct(const options& o, wst::reconstruction_options r, const tools::si
         {"optimizer", o.optimizer},
         {"loss_function", o.loss},
         {"learning_rate", r.learning_rate},
-        {"init", o.init},
+        {"init", tools::init_name(o)},
         {"seed", o.seed},
         {"precision", o.precision},
         {"backend", o.backend},
-        {"transform",
-         {{"J", S.J()}, {"Q", {params.Q.q1, params.Q.q2}}, {"T", S.average() == wst::averaging::mode::global ? nlohmann::json("global") : nlohmann::json(S.T())},
-          {"max_order", S.max_order()}, {"shape", S.shape()}, {"N_padded", S.N_padded()}, {"channels", S.output_size()}}}};
+        {"transform", transform_json(S, params)}};
     files.add(std::filesystem::path(o.outdir) / "summary.json", [&](const std::string& tmp) {
         std::ofstream out(tmp);
         out << summary.dump(2) << '\n';
@@ -126,7 +153,7 @@ int reconstruct(const options& o, wst::reconstruction_options r, const tools::si
     });
     files.commit();
     std::cout << "relative scattering error " << q.relative_error << " (order 1: " << q.relative_error_by_order[1];
-    if (S.max_order() > 1) std::cout << ", order 2: " << q.relative_error_by_order[2];
+    if (q.max_order > 1) std::cout << ", order 2: " << q.relative_error_by_order[2];
     std::cout << "), spectral convergence " << q.spectral_convergence << ", after " << f.evaluations
               << " gradient evaluations (" << f.elapsed_seconds << " s); results in " << o.outdir << '\n';
     return 0;
@@ -134,8 +161,16 @@ int reconstruct(const options& o, wst::reconstruction_options r, const tools::si
 
 int run(const options& o) {
     // Every option is checked before any file is read or written.
-    wst::scattering1d_params params = tools::reconstruct_params(o, 1);  // shape: the input's, once read
+    wst::scattering1d_params params;  // shape: the input's, once read
+    wst::jtfs_params joint;
+    if (o.jtfs)
+        joint = tools::reconstruct_jtfs_params(o, 1);
+    else
+        params = tools::reconstruct_params(o, 1);
     const wst::reconstruction_options settings = tools::reconstruction_settings(o);
+    // Joint scattering's loss and gradient have not been run on a GPU yet.
+    if (o.jtfs && o.backend == "cuda")
+        throw std::runtime_error("--backend cuda --jtfs: joint scattering reconstructs on the CPU only (--backend cpu)");
 #ifndef WST_HAVE_CUDA
     if (o.backend == "cuda")
         throw std::runtime_error("--backend cuda: this wst-reconstruct was built without the CUDA backend "
@@ -148,15 +183,18 @@ int run(const options& o) {
         tools::refuse_overwrite(o.input, std::filesystem::path(o.outdir) / name, "output");
 
     const tools::signals x = read_mono(o.input);
-    params.shape = static_cast<long long>(x.N);
-    return o.precision == "double" ? reconstruct<double>(o, settings, x, params)
-                                   : reconstruct<float>(o, settings, x, params);
+    params.shape = joint.shape = static_cast<long long>(x.N);
+    if (o.jtfs)
+        return o.precision == "double" ? reconstruct<double>(o, settings, x, joint) : reconstruct<float>(o, settings, x, joint);
+    return o.precision == "double" ? reconstruct<double>(o, settings, x, params) : reconstruct<float>(o, settings, x, params);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Reconstructs a signal from its scattering coefficients, starting from noise.", "wst-reconstruct"};
+    CLI::App app{"Reconstructs a signal from its scattering coefficients (Scattering1D's, or TimeFrequencyScattering's "
+                 "with --jtfs).",
+                 "wst-reconstruct"};
     options o;
     tools::add_reconstruct_options(app, o);
     return tools::parse_and_run(app, argc, argv, [&] { return run(o); });

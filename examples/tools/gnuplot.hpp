@@ -69,18 +69,46 @@ inline void line_plot(output_set& out, const std::string& png, const plot_labels
     xy_plot(out, png, labels, index, curves, names, extra + "set xrange [0:" + std::to_string(longest - 1) + "]\n");
 }
 
+inline constexpr const char* image_palette = "set palette defined (0 'black', 1 'purple', 2 'orange', 3 'yellow')\n";
+
+// A matrix as the gnuplot datablock $m<index>, and the ranges that fit its pixels.
+inline void image_data(std::ostringstream& s, std::size_t index, const Eigen::ArrayXXd& m) {
+    s << "set xrange [-0.5:" << m.cols() - 0.5 << "]\nset yrange [-0.5:" << m.rows() - 0.5 << "]\n$m" << index << " << EOD\n";
+    for (Eigen::Index r = 0; r < m.rows(); ++r) {
+        for (Eigen::Index c = 0; c < m.cols(); ++c) s << m(r, c) << ' ';
+        s << '\n';
+    }
+    s << "EOD\n";
+}
+
 // A matrix (rows along y, columns along x) drawn as an image with a color bar.
 inline void image_plot(output_set& out, const std::string& png, const plot_labels& labels, const Eigen::ArrayXXd& m) {
     out.add(png, [&](const std::string& tmp) {
         std::ostringstream s;
-        s << preamble(tmp, labels) << "set palette defined (0 'black', 1 'purple', 2 'orange', 3 'yellow')\n"
-          << "set xrange [-0.5:" << m.cols() - 0.5 << "]\nset yrange [-0.5:" << m.rows() - 0.5 << "]\n"
-          << "$m << EOD\n";
-        for (Eigen::Index r = 0; r < m.rows(); ++r) {
-            for (Eigen::Index c = 0; c < m.cols(); ++c) s << m(r, c) << ' ';
-            s << '\n';
+        s << preamble(tmp, labels) << image_palette;
+        image_data(s, 0, m);
+        s << "plot $m0 matrix with image notitle\n";
+        run_gnuplot(s.str());
+    });
+}
+
+// Matrices side by side, each a heatmap titled names[i], on one color scale
+// (one color bar, at the right) so that their values compare; labels.title
+// above them all.
+inline void heatmaps(output_set& out, const std::string& png, const plot_labels& labels,
+                     const std::vector<Eigen::ArrayXXd>& ms, const std::vector<std::string>& names) {
+    out.add(png, [&](const std::string& tmp) {
+        double low = ms.front().minCoeff(), high = ms.front().maxCoeff();
+        for (const auto& m : ms) low = std::min(low, m.minCoeff()), high = std::max(high, m.maxCoeff());
+        std::ostringstream s;
+        s << preamble(tmp, {"", labels.xlabel, labels.ylabel}) << image_palette << "set cbrange [" << low << ':' << high
+          << "]\nset format cb '%.2g'\nset multiplot layout 1," << ms.size() << " title '" << labels.title << "'\n";
+        for (std::size_t i = 0; i < ms.size(); ++i) {
+            image_data(s, i, ms[i]);
+            s << (i + 1 < ms.size() ? "unset colorbox\n" : "set colorbox\n") << "set title '" << names[i] << "'\nplot $m"
+              << i << " matrix with image notitle\nunset ylabel\n";
         }
-        s << "EOD\nplot $m matrix with image notitle\n";
+        s << "unset multiplot\n";
         run_gnuplot(s.str());
     });
 }

@@ -1,7 +1,8 @@
 // How close a reconstruction y is to the original x, computed from the two
 // signals alone (never from the optimizer's loss):
 //   relative error per order m  ||S_m(y) - S_m(x)|| / ||S_m(x)||, with a
-//                               double-precision transform, and in total;
+//                               double-precision transform (Scattering1D or
+//                               TimeFrequencyScattering), and in total;
 //   spectral convergence        || |STFT y| - |STFT x| ||_F / || |STFT x| ||_F,
 //                               512-sample Hann frames, hop 128 (NaN for a
 //                               signal shorter than one frame).
@@ -20,7 +21,8 @@ namespace tools {
 
 struct reconstruction_quality {
     double relative_error = 0;
-    std::array<double, 3> relative_error_by_order{};  // NaN past max_order
+    std::array<double, 3> relative_error_by_order{};  // NaN for an order without coefficients
+    int max_order = 0;                                // the highest order with coefficients
     double spectral_convergence = 0;
 };
 
@@ -49,30 +51,46 @@ inline double spectral_convergence(const std::vector<double>& x, const std::vect
     return std::sqrt(difference / std::max(norm, 1e-300));
 }
 
-// x and y of the transform's shape; params: the transform's (precision aside).
-inline reconstruction_quality quality(const wst::scattering1d_params& params, const std::vector<double>& x,
-                                      const std::vector<double>& y, int threads = 1) {
-    const wst::Scattering1D<wst::backend::fftw, double> S(params, {.threads = threads});
+// The scattering order of each row of a transform's array output.
+inline std::vector<int> row_orders(const wst::Scattering1D<wst::backend::fftw, double>& S) { return S.meta().order; }
+inline std::vector<int> row_orders(const wst::TimeFrequencyScattering<wst::backend::fftw, double>& S) {
+    return S.output_row_orders();
+}
+
+// x and y of the transform's shape; S in double precision.
+template <class Transform>
+reconstruction_quality quality(const Transform& S, const std::vector<double>& x, const std::vector<double>& y) {
     const auto n = static_cast<Eigen::Index>(x.size());
     const auto Sx = S.scattering(Eigen::Map<const Eigen::RowVectorXd>(x.data(), n));
     const auto Sy = S.scattering(Eigen::Map<const Eigen::RowVectorXd>(y.data(), n));
-    const auto orders = S.meta().order;
+    const auto orders = row_orders(S);
     std::array<double, 3> error{0, 0, 0}, norm{0, 0, 0};
+    std::array<bool, 3> exists{false, false, false};  // format joint has no order 0
     for (std::size_t c = 0; c < Sx.channels(); ++c) {
         const auto m = static_cast<std::size_t>(orders[c]);
         error[m] += (Sy.channel(0, c) - Sx.channel(0, c)).square().sum();
         norm[m] += Sx.channel(0, c).square().sum();
+        exists[m] = true;
     }
     reconstruction_quality q;
     double e = 0, s = 0;
     for (std::size_t m = 0; m < 3; ++m) {
-        const bool exists = static_cast<int>(m) <= S.max_order();
-        q.relative_error_by_order[m] = exists ? std::sqrt(error[m] / std::max(norm[m], 1e-300)) : std::nan("");
-        if (exists) e += error[m], s += norm[m];
+        q.relative_error_by_order[m] = exists[m] ? std::sqrt(error[m] / std::max(norm[m], 1e-300)) : std::nan("");
+        if (exists[m]) e += error[m], s += norm[m], q.max_order = static_cast<int>(m);
     }
     q.relative_error = std::sqrt(e / std::max(s, 1e-300));
     q.spectral_convergence = spectral_convergence(x, y);
     return q;
+}
+
+// The same from the transform's parameters (precision aside).
+inline reconstruction_quality quality(const wst::scattering1d_params& params, const std::vector<double>& x,
+                                      const std::vector<double>& y, int threads = 1) {
+    return quality(wst::Scattering1D<wst::backend::fftw, double>(params, {.threads = threads}), x, y);
+}
+inline reconstruction_quality quality(const wst::jtfs_params& params, const std::vector<double>& x,
+                                      const std::vector<double>& y, int threads = 1) {
+    return quality(wst::TimeFrequencyScattering<wst::backend::fftw, double>(params, {.threads = threads}), x, y);
 }
 
 }  // namespace tools

@@ -3,6 +3,7 @@
 // files), shared by the tool and by its fuzz target.
 #pragma once
 
+#include "jtfs_options.hpp"
 #include "parse.hpp"
 
 #include <wst/reconstruct.hpp>
@@ -19,9 +20,10 @@
 
 namespace tools {
 
-struct reconstruct_options {
-    std::string input, outdir, Q = "1", T, optimizer = "lbfgs", loss = "norm", init = "phase-gradient", precision = "float",
-                backend = "cpu";
+// With --jtfs, the joint scattering's options too (jtfs_options.hpp).
+struct reconstruct_options : jtfs_options {
+    // init: empty for the transform's default start (init_name).
+    std::string input, outdir, Q = "1", T, optimizer = "lbfgs", loss = "norm", init, precision = "float", backend = "cpu";
     int J = 0, max_order = 2, iterations = 0, evals = 200, sample_rate = 8000;
     double target_error = 0;
     std::optional<double> lr;
@@ -35,7 +37,7 @@ inline void add_reconstruct_options(CLI::App& app, reconstruct_options& o) {
     app.add_option("--J", o.J, "maximal scale 2^J (required)")->required();
     app.add_option("--Q", o.Q, "wavelets per octave: Q1 or Q1,Q2 (default 1)");
     app.add_option("--T", o.T, "averaging support: an integer >= 1 or global (default 2^J)");
-    app.add_option("--max-order", o.max_order, "1 or 2 (default 2)");
+    auto* max_order = app.add_option("--max-order", o.max_order, "1 or 2 (default 2)");
     app.add_option("--optimizer", o.optimizer, "bold-driver, momentum, sgd, adam or lbfgs (default lbfgs)")
         ->check(CLI::IsMember({"bold-driver", "momentum", "sgd", "adam", "lbfgs"}));
     app.add_option("--iterations", o.iterations, "stop after this many iterations");
@@ -46,7 +48,7 @@ inline void add_reconstruct_options(CLI::App& app, reconstruct_options& o) {
         ->check(CLI::IsMember({"norm", "mse", "sum_squares", "l1"}));
     app.add_option("--init", o.init,
                    "phase-gradient (the phase built from the first-order coefficients), noise or envelope "
-                   "(default phase-gradient)")
+                   "(default phase-gradient; --jtfs: noise, the only one)")
         ->check(CLI::IsMember({"phase-gradient", "noise", "envelope"}));
     app.add_option("--seed", o.seed, "seed of the initial noise (default 0)");
     app.add_option("--precision", o.precision, "float or double (default float)")->check(CLI::IsMember({"float", "double"}));
@@ -54,6 +56,8 @@ inline void add_reconstruct_options(CLI::App& app, reconstruct_options& o) {
         ->check(CLI::IsMember({"cpu", "cuda"}));
     app.add_option("--threads", o.threads, "threads for the transform (default: every core; the result does not depend on it)");
     app.add_option("--sample-rate", o.sample_rate, "sample rate of the .wav output for .npy input (default 8000)");
+    auto* jtfs = add_jtfs_options(app, o);
+    max_order->excludes(jtfs);  // joint scattering always has orders 1 and 2
 }
 
 // The transform's parameters for a signal of `shape` samples (checked by
@@ -61,6 +65,23 @@ inline void add_reconstruct_options(CLI::App& app, reconstruct_options& o) {
 inline wst::scattering1d_params reconstruct_params(const reconstruct_options& o, long long shape) {
     if (o.J < 1) throw std::runtime_error("--J " + std::to_string(o.J) + ": give the scale J >= 1");
     return transform_params(o.J, shape, o.Q, o.T, o.max_order);
+}
+
+// The joint transform's parameters (--jtfs) for a signal of `shape` samples.
+inline wst::jtfs_params reconstruct_jtfs_params(const reconstruct_options& o, long long shape) {
+    if (o.J < 1) throw std::runtime_error("--J " + std::to_string(o.J) + ": give the scale J >= 1");
+    return jtfs_params(o, o.J, o.Q, o.T, std::nullopt, shape);
+}
+
+// The start's name: --init, or the transform's default. The phase-gradient
+// and envelope starts read Scattering1D's first-order coefficients, which
+// joint scattering has only averaged along frequency: it starts from noise.
+inline std::string init_name(const reconstruct_options& o) {
+    if (o.init.empty()) return o.jtfs ? "noise" : "phase-gradient";
+    if (o.jtfs && o.init != "noise")
+        throw std::runtime_error("--init " + o.init + " --jtfs: joint scattering starts from noise (--init noise, its "
+                                 "default); the " + o.init + " start needs Scattering1D's first-order coefficients");
+    return o.init;
 }
 
 // The optimizer's settings (checked again by wst::reconstruct).
@@ -89,7 +110,7 @@ inline wst::reconstruction_options reconstruction_settings(const reconstruct_opt
     static const std::map<std::string, wst::initialization> inits = {{"phase-gradient", wst::initialization::phase_gradient},
                                                                       {"noise", wst::initialization::noise},
                                                                       {"envelope", wst::initialization::envelope}};
-    r.init = inits.at(o.init);
+    r.init = inits.at(init_name(o));
     r.seed = o.seed;
     r.max_iterations = o.iterations;
     r.max_evaluations = o.evals;

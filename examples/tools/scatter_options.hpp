@@ -3,6 +3,7 @@
 // its fuzz target.
 #pragma once
 
+#include "jtfs_options.hpp"
 #include "parse.hpp"
 
 #include <wst/jtfs_parameters.hpp>
@@ -18,17 +19,13 @@
 
 namespace tools {
 
-struct scatter_options {
+// With --jtfs, the joint scattering's options too (jtfs_options.hpp).
+struct scatter_options : jtfs_options {
     std::string input, output, meta, Q = "1", T, precision, cotangent, grad;
     int J = 0;
     std::optional<long long> stride;
     int max_order = 2;
     int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    // Joint time-frequency scattering (--jtfs) only.
-    bool jtfs = false;
-    int J_fr = 0, Q_fr = 1;
-    std::string F, format = "time";
-    std::optional<long long> stride_fr;
 };
 
 inline void add_scatter_options(CLI::App& app, scatter_options& o) {
@@ -52,19 +49,7 @@ inline void add_scatter_options(CLI::App& app, scatter_options& o) {
     app.add_option("--cotangent", o.cotangent, "G.npy or G.npz shaped like OUTPUT: with --grad, the gradient of sum(S(x) G)");
     app.add_option("--grad", o.grad, "write the gradient of sum(S(x) * G) with respect to x to this .npy (shaped like x)");
 
-    // Joint scattering's own options need --jtfs, and --jtfs needs --J-fr:
-    // CLI11 rejects an option given to the wrong transform.
-    auto* jtfs = app.add_flag("--jtfs", o.jtfs, "joint time-frequency scattering (Kymatio's TimeFrequencyScattering)");
-    auto* J_fr = app.add_option("--J-fr", o.J_fr, "--jtfs: maximal frequential scale 2^J_fr (required)");
-    jtfs->needs(J_fr);
-    const std::vector<CLI::Option*> jtfs_only{
-        J_fr,
-        app.add_option("--Q-fr", o.Q_fr, "--jtfs: frequential wavelets per octave (default 1)"),
-        app.add_option("--F", o.F, "--jtfs: averaging along frequency: an integer, 0 (none) or global (default 2^J_fr)"),
-        app.add_option("--stride-fr", o.stride_fr, "--jtfs: frequential stride, a power of two <= F (default F)"),
-        app.add_option("--format", o.format, "--jtfs: time (B, C, N_out) or joint (B, n_paths, n_fr, N_out) (default time)")
-            ->check(CLI::IsMember({"time", "joint"}))};
-    for (auto* option : jtfs_only) option->needs(jtfs);
+    auto* jtfs = add_jtfs_options(app, o);
     max_order->excludes(jtfs);  // joint scattering always has orders 1 and 2
 }
 
@@ -78,16 +63,9 @@ inline wst::scattering1d_params scatter_params(const scatter_options& o, long lo
     return params;
 }
 
-// The joint transform's parameters (--jtfs) for a signal of `shape` samples
-// (checked by wst::make_jtfs_geometry when the transform is built): T = 0
-// is rejected there, the output being an array.
+// The joint transform's parameters (--jtfs) for a signal of `shape` samples.
 inline wst::jtfs_params jtfs_params(const scatter_options& o, long long shape) {
-    wst::jtfs_params params{.J = o.J, .J_fr = o.J_fr, .Q = parse_Q(o.Q), .shape = shape, .stride = o.stride,
-                            .Q_fr = o.Q_fr, .stride_fr = o.stride_fr};
-    if (!o.T.empty()) params.T = parse_averaging("--T", o.T);
-    if (!o.F.empty()) params.F = parse_averaging("--F", o.F);
-    params.format = o.format == "joint" ? wst::jtfs_format::joint : wst::jtfs_format::time;
-    return params;
+    return jtfs_params(o, o.J, o.Q, o.T, o.stride, shape);
 }
 
 }  // namespace tools

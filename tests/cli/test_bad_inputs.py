@@ -98,6 +98,7 @@ with tempfile.TemporaryDirectory() as tmp:
     ok = ["--J", "6"]
     jtfs = ["--jtfs", "--J", "5", "--J-fr", "3", "--Q", "4"]  # 24 first-order frequencies, F = 8
     quick = ["--J", "6", "--evals", "2"]
+    quick_jtfs = ["--jtfs", "--J", "5", "--J-fr", "3", "--Q", "4", "--evals", "2"]
     table = [
         # unreadable or unusable input files
         (S, ["missing.npy", "o.npy", *ok], "no such file"),
@@ -219,6 +220,21 @@ with tempfile.TemporaryDirectory() as tmp:
         (R, ["good.npy", "o", *quick, "--sample-rate", "0"], "sample rate"),
         (R, ["good.npy", "o", *quick, "--seed", "-1"], "--seed"),
         (R, ["good.npy", "o", *quick, "--frobnicate"], "--frobnicate"),
+        # wst-reconstruct --jtfs: the options of wst-scatter --jtfs, a start from noise, on the CPU
+        (R, ["good.npy", "o", *quick, "--J-fr", "3"], "--J-fr requires --jtfs"),
+        (R, ["good.npy", "o", *quick, "--format", "joint"], "--format requires --jtfs"),
+        (R, ["good.npy", "o", "--jtfs", "--J", "5", "--evals", "2"], "requires --J-fr"),
+        (R, ["good.npy", "o", *quick_jtfs, "--init", "phase-gradient"], "--init phase-gradient --jtfs"),
+        (R, ["good.npy", "o", *quick_jtfs, "--init", "envelope"], "--init envelope --jtfs"),
+        (R, ["good.npy", "o", *quick_jtfs, "--backend", "cuda"], "--backend cuda --jtfs"),
+        (R, ["good.npy", "o", *quick_jtfs, "--max-order", "1"], "--max-order"),
+        (R, ["good.npy", "o", "--jtfs", "--J", "0", "--J-fr", "1", "--evals", "2"], "J >= 1"),
+        (R, ["good.npy", "o", "--jtfs", "--J", "5", "--J-fr", "6", "--evals", "2"], "J_fr = 6"),
+        (R, ["good.npy", "o", *quick_jtfs, "--T", "0"], "T = 0"),
+        (R, ["good.npy", "o", *quick_jtfs, "--F", "25"], "F = 25"),
+        (R, ["good.npy", "o", *quick_jtfs, "--stride-fr", "3"], "stride_fr = 3"),
+        (R, ["good.npy", "o", *quick_jtfs, "--format", "joint", "--F", "0"], "F = 0"),
+        (R, ["nan.npy", "o", *quick_jtfs], "finite"),
         # where the output goes
         (S, ["good.npy", "good.npy", *ok], "refusing to overwrite"),
         (S, ["good.npy", "./inside/../good.npy", *ok], "refusing to overwrite"),
@@ -261,7 +277,7 @@ with tempfile.TemporaryDirectory() as tmp:
     # even the temporary file or the folder the tool made.
     for name, args in [(S, ["good.npy", "o.npy", *ok]), (S, ["good.wav", "o.npy", *ok, "--meta", "m.json"]),
                        (S, ["good.npy", "o.npy", *jtfs, "--format", "joint", "--meta", "m.json"]),
-                       (R, ["good.npy", "o", *quick])]:
+                       (R, ["good.npy", "o", *quick]), (R, ["good.npy", "o", *quick_jtfs])]:
         expect_failure(name, args, "write", full_disk=True)
 
 finish()

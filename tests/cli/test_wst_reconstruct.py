@@ -30,18 +30,27 @@ def spectral_convergence(x, y, window=512, hop=128):
     return np.linalg.norm(X - Y) / np.linalg.norm(X)
 
 
-def errors_by_order(x, y, tmp, J, Q):
-    """Relative scattering error per order, from wst-scatter in double (checked against Kymatio by test_wst_scatter.py)."""
+def errors_by_order(x, y, tmp, options):
+    """Total and per-order relative scattering error (None for an order without coefficients), from
+    wst-scatter OPTIONS in double (checked against Kymatio by test_wst_scatter.py and test_wst_scatter_jtfs.py)."""
     S = {}
     for name, signal in (("x", x), ("y", y)):
         np.save(os.path.join(tmp, name + "_q.npy"), signal.astype(np.float64))
-        r = subprocess.run([scatter, os.path.join(tmp, name + "_q.npy"), os.path.join(tmp, name + "_S.npy"), "--J", str(J),
-                            "--Q", str(Q), "--meta", os.path.join(tmp, "meta.json")], capture_output=True, text=True)
+        r = subprocess.run([scatter, os.path.join(tmp, name + "_q.npy"), os.path.join(tmp, name + "_S.npy"), *options,
+                            "--precision", "double", "--meta", os.path.join(tmp, "meta.json")], capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
         S[name] = np.load(os.path.join(tmp, name + "_S.npy"))
-    order = np.array(json.load(open(os.path.join(tmp, "meta.json")))["order"])
-    by_order = [np.linalg.norm(S["y"][order == m] - S["x"][order == m]) / np.linalg.norm(S["x"][order == m]) for m in (0, 1, 2)]
-    return np.linalg.norm(S["y"] - S["x"]) / np.linalg.norm(S["x"]), by_order
+    order = np.array(json.load(open(os.path.join(tmp, "meta.json")))["order"])  # per channel, or per path (--format joint)
+    Sx, Sy = (S[name].reshape(len(order), -1) for name in ("x", "y"))
+    by_order = [np.linalg.norm(Sy[order == m] - Sx[order == m]) / np.linalg.norm(Sx[order == m]) if (order == m).any()
+                else None for m in (0, 1, 2)]
+    return np.linalg.norm(Sy - Sx) / np.linalg.norm(Sx), by_order
+
+
+def same_errors(a, b):
+    """Errors by order equal to 1e-9, None (no such order) on both sides alike."""
+    return len(a) == len(b) and all((u is None and v is None) or (None not in (u, v) and abs(u - v) <= 1e-9 * v)
+                                    for u, v in zip(a, b))
 
 
 def float_wav_info(path):
@@ -84,11 +93,12 @@ with tempfile.TemporaryDirectory() as tmp:
     x, y = np.load(os.path.join(out, "original.npy")), np.load(os.path.join(out, "reconstruction.npy"))
     sc = spectral_convergence(x, y)
     check(abs(s["spectral_convergence"] - sc) <= 1e-9 * sc, "spectral convergence %g = numpy's %g" % (s["spectral_convergence"], sc))
-    total, by_order = errors_by_order(x, y, tmp, 6, 4)
+    total, by_order = errors_by_order(x, y, tmp, ["--J", "6", "--Q", "4"])
     check(abs(s["relative_error"] - total) <= 1e-9 * total, "relative error %g = wst-scatter's %g" % (s["relative_error"], total))
-    check(all(abs(a - b) <= 1e-9 * b for a, b in zip(s["relative_error_by_order"], by_order)),
+    check(same_errors(s["relative_error_by_order"], by_order),
           "errors by order %s = wst-scatter's %s" % (s["relative_error_by_order"], by_order))
-    check(s["transform"]["J"] == 6 and s["transform"]["Q"] == [4, 1], "transform parameters")
+    check(s["transform"]["name"] == "scattering1d" and s["transform"]["J"] == 6 and s["transform"]["Q"] == [4, 1],
+          "transform parameters")
     check(s["relative_error"] < 0.5, "the error decreased from the start (%g)" % s["relative_error"])
     y = np.load(os.path.join(out, "reconstruction.npy"))
     check(y.shape == (2048,) and np.isfinite(y).all(), "reconstruction.npy is (N,)")
@@ -106,6 +116,34 @@ with tempfile.TemporaryDirectory() as tmp:
                             "--init", "envelope", "--seed", "3"], capture_output=True, text=True)
         check(r.returncode == 0, opt + ": exit 0 (" + r.stderr.strip()[-200:] + ")")
         check(json.load(open(os.path.join(tmp, opt, "summary.json")))["iterations"] == 5, opt + ": 5 iterations")
+
+    # --jtfs: a rising chirp reconstructed from its joint scattering, from
+    # noise (the default start there), in both formats (format joint has no
+    # order 0); the figures recomputed with wst-scatter --jtfs.
+    t = np.arange(1024)
+    np.save(os.path.join(tmp, "chirp.npy"), np.sin(2 * np.pi * (0.01 + 0.1 * t / 1024) * t) * np.hanning(1024))
+    for layout in ("time", "joint"):
+        jtfs = ["--jtfs", "--J", "6", "--J-fr", "3", "--Q", "8", "--format", layout]
+        out = os.path.join(tmp, "jtfs_" + layout)
+        r = subprocess.run([tool, os.path.join(tmp, "chirp.npy"), out, *jtfs, "--evals", "40"], capture_output=True, text=True)
+        check(r.returncode == 0, "--jtfs --format %s: exit 0 (%s)" % (layout, r.stderr.strip()[-200:]))
+        check(all(os.path.exists(os.path.join(out, f)) for f in outputs), "--jtfs: every output file exists")
+        s = json.load(open(os.path.join(out, "summary.json")))
+        p = s["transform"]
+        check(s["init"] == "noise" and s["gradient_evaluations"] <= 40, "--jtfs: starts from noise, the budget kept")
+        check(p["name"] == "jtfs" and (p["J"], p["J_fr"], p["Q"], p["Q_fr"], p["F"], p["format"]) == (6, 3, [8, 1], 1, 8, layout),
+              "--jtfs: the transform's parameters (%s)" % p)
+        x, y = np.load(os.path.join(out, "original.npy")), np.load(os.path.join(out, "reconstruction.npy"))
+        total, by_order = errors_by_order(x, y, tmp, jtfs)
+        check(abs(s["relative_error"] - total) <= 1e-9 * total,
+              "--jtfs: relative error %g = wst-scatter's %g" % (s["relative_error"], total))
+        check(same_errors(s["relative_error_by_order"], by_order),
+              "--jtfs: errors by order %s = wst-scatter's %s" % (s["relative_error_by_order"], by_order))
+        check((by_order[0] is None) == (layout == "joint"), "--jtfs: order 0 in format time only")
+        sc = spectral_convergence(x, y)
+        check(abs(s["spectral_convergence"] - sc) <= 1e-9 * sc, "--jtfs: spectral convergence = numpy's")
+        start = np.loadtxt(os.path.join(out, "loss.csv"), delimiter=",", skiprows=1)[0, 3]
+        check(total < 0.5 * start, "--jtfs: the error %g, under half the noise's %g" % (total, start))
 
     # The cosine example runs and approaches its target.
     r = subprocess.run([cosine, os.path.join(tmp, "cosine")], capture_output=True, text=True)
@@ -127,7 +165,7 @@ with tempfile.TemporaryDirectory() as tmp:
     for method, bounds in (("default", (0.005, 0.05, 0.05)), ("bold_driver", None)):
         d = os.path.join(tmp, "sbs", method)
         x, y = np.load(os.path.join(d, "original.npy")), np.load(os.path.join(d, "reconstruction.npy"))
-        total, by_order = errors_by_order(x, y, tmp, 6, 16)
+        total, by_order = errors_by_order(x, y, tmp, ["--J", "6", "--Q", "16"])
         sc = spectral_convergence(x, y)
         check(("%.5f" % total) in r.stdout, method + ": printed total %.5f" % total)
         if bounds:

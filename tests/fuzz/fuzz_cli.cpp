@@ -1,5 +1,5 @@
-// libFuzzer target: the command-line parsing of wst-scatter (--jtfs too) and
-// wst-reconstruct up to the checked transform parameters (the work before
+// libFuzzer target: the command-line parsing of wst-scatter and
+// wst-reconstruct (--jtfs too) up to the checked transform parameters (the work before
 // any file is touched). The first byte picks the tool, the next two the
 // signal length, the rest is the argument list, NUL-separated. Bad options
 // end in CLI11's parse errors, std::runtime_error or wst::invalid_argument.
@@ -41,7 +41,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             tools::reconstruct_options o;
             tools::add_reconstruct_options(app, o);
             app.parse(reversed);
-            wst::make_geometry(tools::reconstruct_params(o, shape));
+            if (o.jtfs)
+                wst::make_jtfs_geometry(tools::reconstruct_jtfs_params(o, shape));
+            else
+                wst::make_geometry(tools::reconstruct_params(o, shape));
             tools::reconstruction_settings(o);
         }
     } catch (const CLI::Error&) {
