@@ -100,10 +100,13 @@ template <class Backend, class Real>
 std::vector<int> row_orders(const Scattering1D<Backend, Real>& S) { return S.meta().order; }
 template <class Backend, class Real>
 std::vector<int> row_orders(const TimeFrequencyScattering<Backend, Real>& S) { return S.output_row_orders(); }
-template <class Backend, class Real>
-int max_order(const Scattering1D<Backend, Real>& S) { return S.max_order(); }
-template <class Backend, class Real>
-int max_order(const TimeFrequencyScattering<Backend, Real>&) { return 2; }
+// Which orders the output has (JTFS in format joint: no order 0).
+template <class Transform>
+std::array<bool, 3> orders_present(const Transform& S) {
+    std::array<bool, 3> present{false, false, false};
+    for (const int m : row_orders(S)) present[static_cast<std::size_t>(m)] = true;
+    return present;
+}
 
 // ||S*_m||^2 per order m of target signal b.
 template <class Transform, class Real>
@@ -115,12 +118,13 @@ std::array<double, 3> norms_by_order(const Transform& S, const scattering_array<
     return n;
 }
 
-// Relative errors from squared errors per order.
+// Relative errors from squared errors per order (NaN for an order the
+// output does not have).
 inline void relative_errors(reconstruction_progress& p, const std::array<double, 3>& squared_error,
-                            const std::array<double, 3>& target_norm2, int max_order) {
+                            const std::array<double, 3>& target_norm2, const std::array<bool, 3>& present) {
     double err = 0, norm = 0;
     for (std::size_t m = 0; m < 3; ++m) {
-        const bool exists = static_cast<int>(m) <= max_order;
+        const bool exists = present[m];
         p.relative_error_by_order[m] =
             exists ? std::sqrt(squared_error[m] / std::max(target_norm2[m], 1e-300)) : std::nan("");
         if (exists) err += squared_error[m], norm += target_norm2[m];
@@ -237,6 +241,7 @@ std::vector<reconstruction_result<Real>> reconstruct(const Transform& S, const s
             detail::reject("target", std::to_string(target.data()[i]) + " at index " + std::to_string(i),
                            "values must be finite (no NaN or infinity)");
     const auto N = static_cast<Eigen::Index>(S.shape());
+    const std::array<bool, 3> present = detail::orders_present(S);
     if (o.init == initialization::given) {
         if (initial.cols() != N || (initial.rows() != 1 && initial.rows() != static_cast<Eigen::Index>(target.batch())))
             detail::reject("initial", std::to_string(initial.rows()) + " x " + std::to_string(initial.cols()),
@@ -261,7 +266,7 @@ std::vector<reconstruction_result<Real>> reconstruct(const Transform& S, const s
         reconstruction_result<Real>& r = results[b];
         auto after = [&](int iteration, int evaluations, const evaluation& current, double step) -> std::string {
             reconstruction_progress p{b, iteration, evaluations + start_cost, current.value, 0, {}, step, elapsed()};
-            detail::relative_errors(p, current.extra, target_norm2, detail::max_order(S));
+            detail::relative_errors(p, current.extra, target_norm2, present);
             r.history.push_back(p);
             if (o.on_iteration) {
                 std::lock_guard<std::mutex> lock(callback_mutex);
@@ -276,7 +281,7 @@ std::vector<reconstruction_result<Real>> reconstruct(const Transform& S, const s
         r.signal = m.x.template cast<Real>().array();
         r.stop_reason = m.stop_reason;
         r.final = {b, m.iterations, m.evaluations + start_cost, m.best.value, 0, {}, 0, elapsed()};
-        detail::relative_errors(r.final, m.best.extra, target_norm2, detail::max_order(S));
+        detail::relative_errors(r.final, m.best.extra, target_norm2, present);
     };
     // The targets stay where the backend works (on a GPU, each evaluation
     // sends y and receives its gradient, nothing more).
