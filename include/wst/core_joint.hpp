@@ -254,55 +254,32 @@ private:
     // then time-last, the averaging in time (order 2), and the output.
     void frequency_path(std::size_t p, std::size_t len, Real* out, std::size_t out_stride) {
         const joint_path& path = paths_[p];
-        const std::size_t rows_t = B_ * len, n_fr = N_fr_ >> path.k_fr;
-        wavelet_rows(w_, rows_t, c(joint::x_hat), ctx().frequency_filter(path.n_fr), N_fr_, path.k_fr, c(joint::product),
-                     c(joint::y));
-        w_.modulus(c(joint::y), r(joint::plane), rows_t, n_fr);
-        const Real* along_n1 = r(joint::plane);
-        std::size_t R = n_fr;
-        if (path.averaged_fr) {
-            w_.rfft(r(joint::plane), c(joint::rows_hat), rows_t, n_fr);
-            lowpass_rows(w_, rows_t, c(joint::rows_hat), ctx().phi_F(path.k_fr), n_fr,
-                         g_.log2_stride_fr - path.k_fr, c(joint::product), r(joint::averaged));
-            along_n1 = r(joint::averaged);
-            R = N_fr_ >> g_.log2_stride_fr;
-        } else if (path.summed_fr) {
-            w_.sum(r(joint::plane), rows_t, n_fr, r(joint::averaged), 1);
-            along_n1 = r(joint::averaged);
-            R = 1;
-        }
-        // The rows kept (format time: those with n1 < n1_max), time-last.
-        const std::size_t rows = path.rows;
-        w_.transpose(along_n1, B_, len, R, r(joint::transposed), rows, len);
-        const std::size_t first_row = format_ == jtfs_format::time ? path.first_channel : p * rows;
+        path_rows(path, len);
+        const std::size_t first_row = format_ == jtfs_format::time ? path.first_channel : p * path.rows;
         if (path.order == 2 && local_) {
-            const int level = second_order_level(g_, path.j2);
-            w_.rfft(r(joint::transposed), c(joint::rows_hat), B_ * rows, len);
-            lowpass_rows(w_, B_ * rows, c(joint::rows_hat), ctx().phi(level), len, g_.time.log2_stride - level,
-                         c(joint::product), r(joint::time_averaged));
-            write_rows(r(joint::time_averaged), rows, Np_ >> g_.time.log2_stride, out, first_row, out_stride);
+            average_in_time(path, len);
+            write_rows(r(joint::time_averaged), path.rows, Np_ >> g_.time.log2_stride, out, first_row, out_stride);
         } else {
-            write_rows(r(joint::transposed), rows, len, out, first_row, out_stride);
+            write_rows(r(joint::transposed), path.rows, len, out, first_row, out_stride);
         }
     }
 
-    // Path p backwards, with the spectrum along n1 in x_hat (B x len rows of
-    // N_fr bins): its forward values recomputed, its rows' cotangent asked
-    // for, and that of the spectrum added to spare_c.
-    template <class Cotangent>
-    void frequency_path_backward(std::size_t p, std::size_t len, bool with_values, Cotangent& cotangent) {
-        const joint_path& path = paths_[p];
+    // Path p's rows before the averaging in time, from the spectrum along n1
+    // in x_hat (B x len rows of N_fr bins): Y (in y), |Y| (in plane), its
+    // average or sum along n1 (spin != 0, in averaged), and the rows kept
+    // (format time: those with n1 < n1_max) time-last, B x rows x len in
+    // transposed. Returns the rows along n1 before they are cut.
+    std::size_t path_rows(const joint_path& path, std::size_t len) {
         const std::size_t rows_t = B_ * len, n_fr = N_fr_ >> path.k_fr;
         wavelet_rows(w_, rows_t, c(joint::x_hat), ctx().frequency_filter(path.n_fr), N_fr_, path.k_fr, c(joint::product),
                      c(joint::y));
         w_.modulus(c(joint::y), r(joint::plane), rows_t, n_fr);
         const Real* along_n1 = r(joint::plane);
         std::size_t R = n_fr;
-        const int average_fr = g_.log2_stride_fr - path.k_fr;
         if (path.averaged_fr) {
             w_.rfft(r(joint::plane), c(joint::rows_hat), rows_t, n_fr);
-            lowpass_rows(w_, rows_t, c(joint::rows_hat), ctx().phi_F(path.k_fr), n_fr, average_fr, c(joint::product),
-                         r(joint::averaged));
+            lowpass_rows(w_, rows_t, c(joint::rows_hat), ctx().phi_F(path.k_fr), n_fr, g_.log2_stride_fr - path.k_fr,
+                         c(joint::product), r(joint::averaged));
             along_n1 = r(joint::averaged);
             R = N_fr_ >> g_.log2_stride_fr;
         } else if (path.summed_fr) {
@@ -310,17 +287,33 @@ private:
             along_n1 = r(joint::averaged);
             R = 1;
         }
-        const std::size_t rows = path.rows;
-        w_.transpose(along_n1, B_, len, R, r(joint::transposed), rows, len);
+        w_.transpose(along_n1, B_, len, R, r(joint::transposed), path.rows, len);
+        return R;
+    }
+
+    // Order 2: the time-last rows (transposed, len samples) averaged by phi
+    // to the stride, into time_averaged.
+    void average_in_time(const joint_path& path, std::size_t len) {
+        const int level = second_order_level(g_, path.j2);
+        w_.rfft(r(joint::transposed), c(joint::rows_hat), B_ * path.rows, len);
+        lowpass_rows(w_, B_ * path.rows, c(joint::rows_hat), ctx().phi(level), len, g_.time.log2_stride - level,
+                     c(joint::product), r(joint::time_averaged));
+    }
+
+    // Path p backwards, with the spectrum along n1 in x_hat: its forward
+    // values recomputed, its rows' cotangent asked for, and that of the
+    // spectrum added to spare_c.
+    template <class Cotangent>
+    void frequency_path_backward(std::size_t p, std::size_t len, bool with_values, Cotangent& cotangent) {
+        const joint_path& path = paths_[p];
+        const std::size_t rows_t = B_ * len, n_fr = N_fr_ >> path.k_fr, rows = path.rows;
+        const std::size_t R = path_rows(path, len);
+        const int average_fr = g_.log2_stride_fr - path.k_fr;
         const std::size_t first_row = format_ == jtfs_format::time ? path.first_channel : p * rows;
         // The cotangent of the time-last rows, B x rows x len, in tmp.
         if (path.order == 2 && local_) {
             const int level = second_order_level(g_, path.j2);
-            if (with_values) {
-                w_.rfft(r(joint::transposed), c(joint::rows_hat), B_ * rows, len);
-                lowpass_rows(w_, B_ * rows, c(joint::rows_hat), ctx().phi(level), len, g_.time.log2_stride - level,
-                             c(joint::product), r(joint::time_averaged));
-            }
+            if (with_values) average_in_time(path, len);
             emit_backward(first_row, rows, r(joint::time_averaged), Np_ >> g_.time.log2_stride, with_values, cotangent,
                           r(joint::time_averaged));
             lowpass_adjoint_rows(r(joint::time_averaged), B_ * rows, ctx().phi(level), len, g_.time.log2_stride - level,
