@@ -227,4 +227,32 @@ private:
     mutable std::vector<bytes> staging_;
 };
 
+// Targets kept where the backend works, for repeated loss_gradient calls
+// that then send only y (the reconstruction's): a copy in device memory on
+// a GPU (made on the device current when it is built); on the CPU the
+// host array itself, which must outlive this.
+template <class Backend, class Real>
+class resident_target {
+public:
+    resident_target() = default;
+    // `size` values of B target rows in host memory.
+    resident_target(const Real* host, std::size_t B, std::size_t size) : B_(B) {
+        if constexpr (Backend::host_memory) {
+            data_ = host;
+        } else {
+            copy_ = typename Backend::template buffer<Real>(size);
+            Backend::upload(host, copy_.data(), size);
+            data_ = copy_.data();
+        }
+    }
+    std::size_t batch() const { return B_; }
+    const Real* data() const { return data_; }  // backend memory
+
+private:
+    std::size_t B_ = 0;
+    const Real* data_ = nullptr;
+    typename Backend::template buffer<Real> copy_;
+};
+
+
 }  // namespace wst

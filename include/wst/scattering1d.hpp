@@ -360,34 +360,15 @@ public:
         });
     }
 
-    // Targets kept where the backend works, for repeated loss_gradient calls
-    // that then send only y (the reconstruction's): a copy in device memory
-    // on a GPU; on the CPU the array itself, which must outlive this.
-    class resident_target {
-    public:
-        std::size_t batch() const { return B_; }
-
-    private:
-        friend class Scattering1D;
-        std::size_t B_ = 0;
-        const Real* data_ = nullptr;
-        typename Backend::template buffer<Real> copy_;
-    };
+    // Targets kept where the backend works (wst::resident_target), for
+    // repeated loss_gradient calls that then send only y.
+    using resident_target = wst::resident_target<Backend, Real>;
     resident_target resident(const scattering_array<Real>& target) const {
         require_array_output();
         if (target.batch() == 0) detail::reject("target", "an empty batch (B = 0)", "at least one target signal");
         check_array(target, target.batch(), "target", false);
-        resident_target r;
-        r.B_ = target.batch();
-        if constexpr (Backend::host_memory) {
-            r.data_ = target.data();
-        } else {
-            executor_.context().activate();
-            r.copy_ = typename Backend::template buffer<Real>(target.size());
-            Backend::upload(target.data(), r.copy_.data(), target.size());
-            r.data_ = r.copy_.data();
-        }
-        return r;
+        executor_.context().activate();
+        return resident_target(target.data(), target.batch(), target.size());
     }
 
     // The loss of row r of y against row rows[r] of a resident target, and
@@ -410,12 +391,12 @@ public:
         // gathered first (copies within the backend's memory).
         bool in_order = true;
         for (std::size_t r = 1; r < B; ++r) in_order = in_order && rows[r] == rows[0] + r;
-        const Real* base = target.data_ + rows[0] * per_row;
+        const Real* base = target.data() + rows[0] * per_row;
         typename Backend::template buffer<Real> gathered;  // in the backend's memory, never staged from the host
         if (!in_order) {
             lease w(executor_);
             gathered = typename Backend::template buffer<Real>(B * per_row);
-            for (std::size_t r = 0; r < B; ++r) (*w).copy(target.data_ + rows[r] * per_row, gathered.data() + r * per_row, per_row);
+            for (std::size_t r = 0; r < B; ++r) (*w).copy(target.data() + rows[r] * per_row, gathered.data() + r * per_row, per_row);
             (*w).synchronize();
             base = gathered.data();
         }

@@ -186,33 +186,14 @@ public:
         return fused_loss(signals, kind, weights, [&](std::size_t b) { return targets[0] + b * stride; });
     }
 
-    // Targets kept where the backend works, for repeated loss_gradient calls
-    // that then send only y (the reconstruction's): a copy in device memory
-    // on a GPU; on the CPU the array itself, which must outlive this.
-    class resident_target {
-    public:
-        std::size_t batch() const { return B_; }
-
-    private:
-        friend class TimeFrequencyScattering;
-        std::size_t B_ = 0;
-        const Real* data_ = nullptr;
-        typename Backend::template buffer<Real> copy_;
-    };
+    // Targets kept where the backend works (wst::resident_target), for
+    // repeated loss_gradient calls that then send only y.
+    using resident_target = wst::resident_target<Backend, Real>;
     resident_target resident(const scattering_array<Real>& target) const {
         if (target.batch() == 0) detail::reject("target", "an empty batch (B = 0)", "at least one target signal");
         check_array(target, target.batch(), "target");
-        resident_target r;
-        r.B_ = target.batch();
-        if constexpr (Backend::host_memory) {
-            r.data_ = target.data();
-        } else {
-            executor_.context().activate();
-            r.copy_ = typename Backend::template buffer<Real>(target.size());
-            Backend::upload(target.data(), r.copy_.data(), target.size());
-            r.data_ = r.copy_.data();
-        }
-        return r;
+        executor_.context().activate();
+        return resident_target(target.data(), target.batch(), target.size());
     }
 
     // The loss of row r of y against row rows[r] of a resident target, and
@@ -229,7 +210,7 @@ public:
             if (r >= target.batch())
                 detail::reject("rows", "target row " + std::to_string(r), "rows below the target's batch, " + std::to_string(target.batch()));
         const std::size_t per_signal = output_rows() * output_length();
-        return fused_loss(signals, kind, weights, [&](std::size_t b) { return target.data_ + rows[b] * per_signal; });
+        return fused_loss(signals, kind, weights, [&](std::size_t b) { return target.data() + rows[b] * per_signal; });
     }
 
 private:
