@@ -104,15 +104,7 @@ public:
         // Order 2, psi2 by psi2: the column of Y2 (n1_max x B x len2) as rows along n1.
         while (p < paths_.size()) {
             const joint_path& first = paths_[p];
-            const int level = second_order_level(g_, first.j2);
-            const std::size_t len2 = Np_ >> level;
-            for (std::size_t n1 = 0; n1 < first.n1_max; ++n1) {
-                const int k1 = first_order_level(n1);
-                wavelet_rows(w_, B_, c(joint::u1_hat) + B_ * spectrum_offset_[n1], ctx().psi2(static_cast<std::size_t>(first.n2), k1),
-                             Np_ >> k1, level - k1, c(joint::product), c(joint::z2) + n1 * B_ * len2);
-            }
-            w_.transpose(c(joint::z2), 1, first.n1_max, B_ * len2, c(joint::x_plane), B_ * len2, N_fr_);
-            w_.dft(c(joint::x_plane), c(joint::x_hat), B_ * len2, N_fr_);
+            const std::size_t len2 = second_order_plane(first);
             for (; p < paths_.size() && paths_[p].n2 == first.n2; ++p) frequency_path(p, len2, out, out_stride);
         }
     }
@@ -144,15 +136,8 @@ public:
         while (first_of_order2 < paths_.size() && paths_[first_of_order2].order == 1) ++first_of_order2;
         for (std::size_t p = first_of_order2; p < paths_.size();) {
             const joint_path& first = paths_[p];
+            const std::size_t len2 = second_order_plane(first);
             const int level = second_order_level(g_, first.j2);
-            const std::size_t len2 = Np_ >> level;
-            for (std::size_t n1 = 0; n1 < first.n1_max; ++n1) {
-                const int k1 = first_order_level(n1);
-                wavelet_rows(w_, B_, c(joint::u1_hat) + B_ * spectrum_offset_[n1], ctx().psi2(static_cast<std::size_t>(first.n2), k1),
-                             Np_ >> k1, level - k1, c(joint::product), c(joint::z2) + n1 * B_ * len2);
-            }
-            w_.transpose(c(joint::z2), 1, first.n1_max, B_ * len2, c(joint::x_plane), B_ * len2, N_fr_);
-            w_.dft(c(joint::x_plane), c(joint::x_hat), B_ * len2, N_fr_);
             w_.zero(c(joint::spare_c), B_ * len2 * N_fr_);
             for (; p < paths_.size() && paths_[p].n2 == first.n2; ++p) frequency_path_backward(p, len2, with_values, cotangent);
             // Back through the DFT along n1 and the transpose, to each Y2[n1] and U1[n1]'s spectrum.
@@ -228,6 +213,23 @@ private:
     // it its rows differ in length), j2 otherwise.
     static int second_order_level(const jtfs_geometry& g, int j2) {
         return g.time.average == averaging::mode::local ? std::min(j2, g.time.log2_stride) : j2;
+    }
+
+    // The spectrum along n1 of Y2 = U1[n1] * psi2 for the second-order
+    // wavelet of `first` (n1 < n1_max, zero beyond), B x len2 rows of N_fr
+    // bins in x_hat (Y2 itself in z2); returns len2.
+    std::size_t second_order_plane(const joint_path& first) {
+        const int level = second_order_level(g_, first.j2);
+        const std::size_t len2 = Np_ >> level;
+        for (std::size_t n1 = 0; n1 < first.n1_max; ++n1) {
+            const int k1 = first_order_level(n1);
+            wavelet_rows(w_, B_, c(joint::u1_hat) + B_ * spectrum_offset_[n1],
+                         ctx().psi2(static_cast<std::size_t>(first.n2), k1), Np_ >> k1, level - k1, c(joint::product),
+                         c(joint::z2) + n1 * B_ * len2);
+        }
+        w_.transpose(c(joint::z2), 1, first.n1_max, B_ * len2, c(joint::x_plane), B_ * len2, N_fr_);
+        w_.dft(c(joint::x_plane), c(joint::x_hat), B_ * len2, N_fr_);
+        return len2;
     }
 
     // U1 of every n1 (spectra kept) and S1 (n1 x B x t1).
