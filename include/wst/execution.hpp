@@ -24,6 +24,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -247,6 +248,14 @@ public:
     }
     std::size_t batch() const { return B_; }
     const Real* data() const { return data_; }  // backend memory
+
+    // rows: the target row of each of B signals.
+    void check_rows(const std::vector<std::size_t>& rows, std::size_t B) const {
+        if (rows.size() != B)
+            detail::reject("rows", std::to_string(rows.size()) + " target rows", "one per signal of y (" + std::to_string(B) + ")");
+        for (const std::size_t r : rows)
+            if (r >= B_) detail::reject("rows", "target row " + std::to_string(r), "rows below the target's batch, " + std::to_string(B_));
+    }
 
 private:
     std::size_t B_ = 0;

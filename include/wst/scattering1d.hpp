@@ -381,11 +381,7 @@ public:
         const signal_array<Real> signals = as_rows(y);
         const auto B = static_cast<std::size_t>(signals.rows());
         check_input(signals.data(), B, static_cast<std::size_t>(signals.cols()));
-        if (rows.size() != B)
-            detail::reject("rows", std::to_string(rows.size()) + " target rows", "one per signal of y (" + std::to_string(B) + ")");
-        for (const std::size_t r : rows)
-            if (r >= target.batch())
-                detail::reject("rows", "target row " + std::to_string(r), "rows below the target's batch, " + std::to_string(target.batch()));
+        target.check_rows(rows, B);
         const std::size_t per_row = paths_.size() * output_length();
         // Rows in order, one apart, are read where they are; others are
         // gathered first (copies within the backend's memory).

@@ -204,11 +204,7 @@ public:
                                           const order_weights& weights = {1, 1, 1}) const {
         const signal_array<Real> signals = checks::as_rows(y);
         const auto B = static_cast<std::size_t>(signals.rows());
-        if (rows.size() != B)
-            detail::reject("rows", std::to_string(rows.size()) + " target rows", "one per signal of y (" + std::to_string(B) + ")");
-        for (const std::size_t r : rows)
-            if (r >= target.batch())
-                detail::reject("rows", "target row " + std::to_string(r), "rows below the target's batch, " + std::to_string(target.batch()));
+        target.check_rows(rows, B);
         const std::size_t per_signal = output_rows() * output_length();
         return fused_loss(signals, kind, weights, [&](std::size_t b) { return target.data() + rows[b] * per_signal; });
     }
