@@ -22,8 +22,6 @@ namespace {
 
 using fftw = wst::backend::fftw;
 
-// What one benchmark works on, built once per configuration and precision
-// (outside the timed region).
 // FFTW planning of the transforms: WST_PLANNING=estimate (default), measure or patient.
 wst::planning planning_from_environment() {
     const char* p = std::getenv("WST_PLANNING");
@@ -39,9 +37,12 @@ std::size_t signals_per_walk_from_environment() {
     return v ? static_cast<std::size_t>(std::strtoul(v, nullptr, 10)) : 0;
 }
 
-template <class Real>
+// What one benchmark of a transform works on, per configuration and thread
+// count: the transform, signals, a target and a cotangent.
+template <class Transform, class Configuration>
 struct fixture {
-    fixture(const bench::configuration& c, int threads)
+    using Real = typename Transform::real_type;
+    fixture(const Configuration& c, int threads)
         : S(c.params(), {.threads = threads,
                          .planning = planning_from_environment(),
                          .signals_per_walk = signals_per_walk_from_environment()}),
@@ -49,31 +50,45 @@ struct fixture {
           target(S.scattering(bench::noise<Real>(c.B, c.N, 2))),
           cotangent(S.scattering(bench::noise<Real>(c.B, c.N, 3))) {}
 
-    wst::Scattering1D<fftw, Real> S;
+    Transform S;
     wst::signal_array<Real> x;
     wst::scattering_array<Real> target, cotangent;
 };
-
-// The same for joint time-frequency scattering.
 template <class Real>
-struct jtfs_fixture {
-    jtfs_fixture(const bench::jtfs_configuration& c, int threads)
-        : S(c.params(), {.threads = threads, .planning = planning_from_environment()}),
-          x(bench::noise<Real>(c.B, c.N, 1)),
-          target(S.scattering(bench::noise<Real>(c.B, c.N, 2))),
-          cotangent(S.scattering(bench::noise<Real>(c.B, c.N, 3))) {}
-
-    wst::TimeFrequencyScattering<fftw, Real> S;
-    wst::signal_array<Real> x;
-    wst::scattering_array<Real> target, cotangent;
-};
-
+using scattering_fixture = fixture<wst::Scattering1D<fftw, Real>, bench::configuration>;
 template <class Real>
-fixture<Real>& get(const bench::configuration& c, int threads) {
-    static std::map<std::pair<std::string, int>, std::unique_ptr<fixture<Real>>> cache;
+using jtfs_fixture = fixture<wst::TimeFrequencyScattering<fftw, Real>, bench::jtfs_configuration>;
+
+// Built once per configuration and thread count, outside the timed region.
+template <class Fixture, class Configuration>
+Fixture& get(const Configuration& c, int threads) {
+    static std::map<std::pair<std::string, int>, std::unique_ptr<Fixture>> cache;
     auto& f = cache[{c.name, threads}];
-    if (!f) f = std::make_unique<fixture<Real>>(c, threads);
+    if (!f) f = std::make_unique<Fixture>(c, threads);
     return *f;
+}
+
+// forward, backward, forward_vjp and loss_grad of a fixture's transform,
+// named <op><suffix>.
+template <class Fixture, class Configuration>
+void register_ops(const Configuration& c, const std::string& suffix, int threads) {
+    auto add = [&](const std::string& op, auto body) {
+        benchmark::RegisterBenchmark((op + suffix).c_str(),
+                                     [c, body, threads](benchmark::State& state) {
+                                         auto& f = get<Fixture>(c, threads);
+                                         for (auto _ : state) body(f);
+                                         state.counters["signals"] = static_cast<double>(c.B);
+                                     })
+            ->Unit(benchmark::kMillisecond)
+            ->UseRealTime();
+    };
+    add("forward", [](Fixture& f) { benchmark::DoNotOptimize(f.S.scattering(f.x)); });
+    add("backward", [](Fixture& f) { benchmark::DoNotOptimize(f.S.backward(f.x, f.cotangent)); });
+    add("forward_vjp", [](Fixture& f) {
+        benchmark::DoNotOptimize(f.S.scattering(f.x));
+        benchmark::DoNotOptimize(f.S.backward(f.x, f.cotangent));
+    });
+    add("loss_grad", [](Fixture& f) { benchmark::DoNotOptimize(f.S.loss_gradient(f.x, f.target, wst::loss::norm)); });
 }
 
 // The FFTs one forward pass of one signal runs, as (kind, length), in the
@@ -106,7 +121,7 @@ template <class Real>
 void register_roofline(const bench::configuration& c, const std::string& precision) {
     benchmark::RegisterBenchmark(("fft_roofline/" + c.name + "/" + precision + "/t1").c_str(),
                                  [c](benchmark::State& state) {
-                                     auto& f = get<Real>(c, 1);
+                                     auto& f = get<scattering_fixture<Real>>(c, 1);
                                      const auto ffts = forward_ffts(f.S);
                                      std::map<std::pair<fft_kind, std::size_t>, std::unique_ptr<wst::fftw::plan<Real>>> plans;
                                      for (const auto& key : ffts)
@@ -134,25 +149,7 @@ void register_roofline(const bench::configuration& c, const std::string& precisi
 template <class Real>
 void register_all(const bench::configuration& c, const std::string& precision, int threads) {
     const std::string suffix = "/" + c.name + "/" + precision + "/t" + std::to_string(threads);
-    auto add = [&](const std::string& op, auto body) {
-        benchmark::RegisterBenchmark((op + suffix).c_str(),
-                                     [c, body, threads](benchmark::State& state) {
-                                         auto& f = get<Real>(c, threads);
-                                         for (auto _ : state) body(f);
-                                         state.counters["signals"] = static_cast<double>(c.B);
-                                     })
-            ->Unit(benchmark::kMillisecond)
-            ->UseRealTime();
-    };
-    add("forward", [](fixture<Real>& f) { benchmark::DoNotOptimize(f.S.scattering(f.x)); });
-    add("backward", [](fixture<Real>& f) { benchmark::DoNotOptimize(f.S.backward(f.x, f.cotangent)); });
-    add("forward_vjp", [](fixture<Real>& f) {
-        benchmark::DoNotOptimize(f.S.scattering(f.x));
-        benchmark::DoNotOptimize(f.S.backward(f.x, f.cotangent));
-    });
-    add("loss_grad", [](fixture<Real>& f) {
-        benchmark::DoNotOptimize(f.S.loss_gradient(f.x, f.target, wst::loss::norm));
-    });
+    register_ops<scattering_fixture<Real>>(c, suffix, threads);
     benchmark::RegisterBenchmark(("build" + suffix).c_str(),
                                  [c, threads](benchmark::State& state) {
                                      for (auto _ : state) {
@@ -168,28 +165,7 @@ void register_all(const bench::configuration& c, const std::string& precision, i
 // <op>/jtfs/<config>/<precision>/t<threads>.
 template <class Real>
 void register_jtfs(const bench::jtfs_configuration& c, const std::string& precision, int threads) {
-    const std::string suffix = "/jtfs/" + c.name + "/" + precision + "/t" + std::to_string(threads);
-    auto add = [&](const std::string& op, auto body) {
-        benchmark::RegisterBenchmark((op + suffix).c_str(),
-                                     [c, body, threads](benchmark::State& state) {
-                                         static std::map<std::pair<std::string, int>, std::unique_ptr<jtfs_fixture<Real>>> cache;
-                                         auto& f = cache[{c.name, threads}];
-                                         if (!f) f = std::make_unique<jtfs_fixture<Real>>(c, threads);
-                                         for (auto _ : state) body(*f);
-                                         state.counters["signals"] = static_cast<double>(c.B);
-                                     })
-            ->Unit(benchmark::kMillisecond)
-            ->UseRealTime();
-    };
-    add("forward", [](jtfs_fixture<Real>& f) { benchmark::DoNotOptimize(f.S.scattering(f.x)); });
-    add("backward", [](jtfs_fixture<Real>& f) { benchmark::DoNotOptimize(f.S.backward(f.x, f.cotangent)); });
-    add("forward_vjp", [](jtfs_fixture<Real>& f) {
-        benchmark::DoNotOptimize(f.S.scattering(f.x));
-        benchmark::DoNotOptimize(f.S.backward(f.x, f.cotangent));
-    });
-    add("loss_grad", [](jtfs_fixture<Real>& f) {
-        benchmark::DoNotOptimize(f.S.loss_gradient(f.x, f.target, wst::loss::norm));
-    });
+    register_ops<jtfs_fixture<Real>>(c, "/jtfs/" + c.name + "/" + precision + "/t" + std::to_string(threads), threads);
 }
 
 // wst::reconstruct with its defaults (phase-gradient start, L-BFGS, 200
