@@ -3,11 +3,14 @@
 #include "jtfs_reference.hpp"
 #include "reference.hpp"
 
+#include <wst/frequency_filter_bank.hpp>
 #include <wst/jtfs_paths.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <complex>
 #include <map>
 #include <string>
 
@@ -140,4 +143,46 @@ TEST_CASE("JTFS parameters: every bad value named, with what is allowed", "[jtfs
     CHECK(wst::make_jtfs_geometry(with([](auto& p) { p.F = 16; })).N_padded_fr == 128);
     // Time parameters go through Scattering1D's checks.
     CHECK_THROWS_WITH(wst::make_jtfs_geometry(with([](auto& p) { p.J = 0; })), Contains("J = 0 is invalid"));
+}
+
+TEST_CASE("JTFS averaging along n1 as a matrix: the Fourier route's lowpass, computed by naive DFTs", "[jtfs]") {
+    // N_padded_fr = 224 (speech-length, J_fr = 4), not a power of two; F = 16, stride_fr = 16.
+    const std::size_t n0 = 224;
+    const int log2_stride_fr = 4;
+    const wst::frequency_filter_bank bank = wst::frequency_filter_factory(n0, 4, 1, 16, log2_stride_fr + 1);
+    std::vector<double> u(n0);
+    for (std::size_t t = 0; t < n0; ++t) u[t] = std::sin(0.37 * static_cast<double>(t * t % 97)) + 0.25;
+    const double two_pi = 2.0 * std::acos(-1.0);
+    for (int k = 0; k <= log2_stride_fr; ++k) {
+        const std::vector<double>& level = bank.phi_F.levels[static_cast<std::size_t>(k)];
+        const std::size_t n = level.size(), step = std::size_t{1} << (log2_stride_fr - k), n_out = n / step;
+        const wst::dense_matrix A = wst::averaging_matrix(wst::compact(level), log2_stride_fr - k);
+        REQUIRE(A.rows == n_out);
+        REQUIRE(A.cols == n);
+        // Spectrum of u's first n values times the level, periodized step
+        // times, and the normalized inverse DFT of length n_out (real part).
+        std::vector<std::complex<double>> product(n);
+        for (std::size_t b = 0; b < n; ++b) {
+            std::complex<double> s = 0;
+            for (std::size_t t = 0; t < n; ++t) s += u[t] * std::polar(1.0, -two_pi * static_cast<double>(b * t % n) / static_cast<double>(n));
+            product[b] = s * level[b];
+        }
+        double largest = 0.0, worst = 0.0;
+        for (std::size_t r = 0; r < n_out; ++r) {
+            std::complex<double> y = 0;
+            for (std::size_t b = 0; b < n_out; ++b) {
+                std::complex<double> periodized = 0;
+                for (std::size_t m = 0; m < step; ++m) periodized += product[b + m * n_out];
+                y += periodized / static_cast<double>(step) *
+                     std::polar(1.0, two_pi * static_cast<double>(b * r % n_out) / static_cast<double>(n_out));
+            }
+            const double expected = y.real() / static_cast<double>(n_out);
+            double got = 0.0;
+            for (std::size_t i = 0; i < n; ++i) got += A.values[r * n + i] * u[i];
+            largest = std::max(largest, std::abs(expected));
+            worst = std::max(worst, std::abs(got - expected));
+        }
+        INFO("level " << k);
+        CHECK(worst <= 1e-13 * largest);
+    }
 }

@@ -268,9 +268,11 @@ private:
 
     // Path p's rows before the averaging in time, from the spectrum along n1
     // in x_hat (B x len rows of N_fr bins): Y (in y), |Y| (in plane), its
-    // average or sum along n1 (spin != 0, in averaged), and the rows kept
-    // (format time: those with n1 < n1_max) time-last, B x rows x len in
-    // transposed. Returns the rows along n1 before they are cut.
+    // average or sum along n1 (spin != 0), and the rows kept (format time:
+    // those with n1 < n1_max) time-last, B x rows x len in transposed. The
+    // average along n1 is phi_F's matrix (averaging_matrix) for the rows
+    // kept only, time-last at once. Returns the rows along n1 before they
+    // are cut.
     std::size_t path_rows(const joint_path& path, std::size_t len) {
         const std::size_t rows_t = B_ * len, n_fr = N_fr_ >> path.k_fr;
         wavelet_rows(w_, rows_t, c(joint::x_hat), ctx().frequency_filter(path.n_fr), N_fr_, path.k_fr, c(joint::product),
@@ -279,11 +281,8 @@ private:
         const Real* along_n1 = r(joint::plane);
         std::size_t R = n_fr;
         if (path.averaged_fr) {
-            w_.rfft(r(joint::plane), c(joint::rows_hat), rows_t, n_fr);
-            lowpass_rows(w_, rows_t, c(joint::rows_hat), ctx().phi_F(path.k_fr), n_fr, g_.log2_stride_fr - path.k_fr,
-                         c(joint::product), r(joint::averaged));
-            along_n1 = r(joint::averaged);
-            R = N_fr_ >> g_.log2_stride_fr;
+            w_.project_rows(r(joint::plane), B_, len, n_fr, ctx().phi_F_averaging(path.k_fr), path.rows, r(joint::transposed));
+            return N_fr_ >> g_.log2_stride_fr;
         } else if (path.summed_fr) {
             w_.sum(r(joint::plane), rows_t, n_fr, r(joint::averaged), 1);
             along_n1 = r(joint::averaged);
@@ -310,7 +309,6 @@ private:
         const joint_path& path = paths_[p];
         const std::size_t rows_t = B_ * len, n_fr = N_fr_ >> path.k_fr, rows = path.rows;
         const std::size_t R = path_rows(path, len);
-        const int average_fr = g_.log2_stride_fr - path.k_fr;
         const std::size_t first_row = format_ == jtfs_format::time ? path.first_channel : p * rows;
         // The cotangent of the time-last rows, B x rows x len, in tmp.
         if (path.order == 2 && local_) {
@@ -324,14 +322,17 @@ private:
             emit_backward(first_row, rows, r(joint::transposed), len, with_values, cotangent, r(joint::tmp));
         }
         // Back through the transpose and the averaging along n1 to |Y|.
-        w_.transpose(r(joint::tmp), B_, rows, len, r(joint::averaged), len, R);
         const Real* grad_modulus = r(joint::averaged);
         if (path.averaged_fr) {
-            lowpass_adjoint_rows(r(joint::averaged), rows_t, ctx().phi_F(path.k_fr), n_fr, average_fr, r(joint::time_averaged));
+            w_.project_rows_adjoint(r(joint::tmp), B_, len, n_fr, ctx().phi_F_averaging(path.k_fr), rows,
+                                    r(joint::time_averaged));
             grad_modulus = r(joint::time_averaged);
-        } else if (path.summed_fr) {
-            w_.sum_adjoint(r(joint::averaged), 1, rows_t, n_fr, r(joint::time_averaged));
-            grad_modulus = r(joint::time_averaged);
+        } else {
+            w_.transpose(r(joint::tmp), B_, rows, len, r(joint::averaged), len, R);
+            if (path.summed_fr) {
+                w_.sum_adjoint(r(joint::averaged), 1, rows_t, n_fr, r(joint::time_averaged));
+                grad_modulus = r(joint::time_averaged);
+            }
         }
         w_.modulus_adjoint(c(joint::y), r(joint::plane), grad_modulus, c(joint::rows_hat), rows_t, n_fr);
         w_.inverse_dft_adjoint(c(joint::rows_hat), c(joint::product), rows_t, n_fr);

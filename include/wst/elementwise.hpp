@@ -46,6 +46,14 @@ struct filter_window {
     std::size_t n;
 };
 
+// A row-major matrix in backend memory: rows x cols values.
+template <class Real>
+struct matrix_view {
+    const Real* values;
+    std::size_t rows;
+    std::size_t cols;
+};
+
 // i mod n: a mask for the power-of-two lengths of the time axis, a division
 // for the frequency axis of joint scattering (N_padded_fr, a multiple of
 // 2^J_fr). The host loops call it once per run of bins, not per bin.

@@ -421,15 +421,24 @@ inline compact_level compact(const std::vector<double>& level, double relative_f
     return c;
 }
 
+// A dense matrix of rows x cols values, row-major.
+struct dense_matrix {
+    std::size_t rows = 0, cols = 0;
+    std::vector<double> values;
+};
+
 // What a backend's context holds beside the time filters for joint
-// time-frequency scattering: the frequential filters, compact, and the
-// lengths of the n1 axis it transforms (N_padded_fr >> l for l < levels).
-// Empty (N_padded_fr = 0) for Scattering1D.
+// time-frequency scattering: the frequential filters, compact, the lengths
+// of the n1 axis it transforms (N_padded_fr >> l for l < levels), and the
+// averaging along n1 by phi_F as matrices (averaging_matrix, level k to the
+// stride along n1, for k = 0 .. log2_stride_fr). Empty (N_padded_fr = 0)
+// for Scattering1D.
 struct frequency_axis {
     std::size_t N_padded_fr = 0;
     int levels = 0;
     std::vector<compact_level> phi_F;    // phi_F's levels 0 .. levels - 1
     std::vector<compact_level> filters;  // [phi1_fr] + psis_fr, level 0
+    std::vector<dense_matrix> phi_F_averaging;
 };
 
 // Values per signal of each of a workspace's buffers (real ones, complex

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <numbers>
 #include <vector>
 
 namespace wst {
@@ -60,6 +61,34 @@ inline frequency_filter_bank frequency_filter_factory(std::size_t N_padded_fr, i
             bank.filters.push_back({spin * b.xi, b.sigma, get_max_dyadic_subsampling(b.xi, b.sigma), spin,
                                     morlet_1d(N_padded_fr, spin * b.xi, b.sigma)});
     return bank;
+}
+
+// The averaging along n1 that the walk's lowpass_rows does with a level of
+// phi_F (spectrum `level`, n bins; Fourier subsampling by 2^s), as a matrix
+// on the real rows u it averages: lowpass_rows(rfft(u)) = A u, with A of
+// n / 2^s rows and n columns,
+//   A[r][i] = phi((r 2^s - i) mod n),   phi = Re ifft(level),
+// because periodizing a spectrum 2^s times keeps every 2^s-th sample of the
+// circular convolution with phi (the time-domain filter, real: the level is
+// a real Gaussian). Direct sums over n1's few hundred values cost less than
+// the two FFTs per row (rfft of n, irfft of n / 2^s) when only the few rows
+// a path keeps are wanted, and fold the transpose to time-last in. phi is
+// computed in double from the compact level the FFT route multiplies by.
+inline dense_matrix averaging_matrix(const compact_level& level, int log2_subsampling) {
+    const std::size_t n = level.n, step = std::size_t{1} << log2_subsampling;
+    std::vector<double> phi(n, 0.0);
+    for (std::size_t t = 0; t < n; ++t) {
+        double sum = 0.0;
+        for (std::size_t i = 0; i < level.values.size(); ++i) {
+            const std::size_t k = ((level.start + i) % n) * t % n;  // the phase k t mod n, exact in integers
+            sum += level.values[i] * std::cos(2.0 * std::numbers::pi * static_cast<double>(k) / static_cast<double>(n));
+        }
+        phi[t] = sum / static_cast<double>(n);
+    }
+    dense_matrix A{n / step, n, std::vector<double>((n / step) * n)};
+    for (std::size_t r = 0; r < A.rows; ++r)
+        for (std::size_t i = 0; i < n; ++i) A.values[r * n + i] = phi[(r * step + n - i) % n];
+    return A;
 }
 
 }  // namespace wst

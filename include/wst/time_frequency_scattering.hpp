@@ -51,8 +51,10 @@ public:
                                               params_.Q_fr, geometry_.F, geometry_.log2_stride_fr + 1);
         time_specs_ = scattering_filter_specs(params_.J, params_.Q.q1, params_.Q.q2, geometry_.time.T);
         paths_ = joint_paths(geometry_, params_.format, time_specs_, frequency_);
-        frequency_axis axis{static_cast<std::size_t>(geometry_.N_padded_fr), 1, {}, {}};
+        frequency_axis axis{static_cast<std::size_t>(geometry_.N_padded_fr), 1, {}, {}, {}};
         for (const auto& level : frequency_.phi_F.levels) axis.phi_F.push_back(compact(level));
+        for (int k = 0; k <= geometry_.log2_stride_fr; ++k)
+            axis.phi_F_averaging.push_back(averaging_matrix(axis.phi_F[static_cast<std::size_t>(k)], geometry_.log2_stride_fr - k));
         for (const auto& f : frequency_.filters) axis.filters.push_back(compact(f.values));
         for (const auto& p : paths_) axis.levels = std::max({axis.levels, p.k_fr + 1, p.level_fr + 1});
         executor_.set_context(std::make_unique<context_type>(

@@ -85,6 +85,12 @@ struct device_backend {
             for (const auto& f : psi2) psi2_.push_back(convert(f));
             phi_F_ = convert(frequency.phi_F);
             frequency_ = convert(frequency.filters);
+            for (const auto& m : frequency.phi_F_averaging) {
+                const std::vector<Real> host(m.values.begin(), m.values.end());
+                stored_matrix d{buffer<Real>(host.size()), m.rows, m.cols};
+                upload(host.data(), d.values.data(), host.size());
+                phi_F_averaging_.push_back(std::move(d));
+            }
         }
 
         // Makes the context's device the calling thread's.
@@ -102,11 +108,20 @@ struct device_backend {
         // Joint scattering: phi_F at a level, and frequential filter n_fr.
         window phi_F(int level) const { return view(phi_F_[static_cast<std::size_t>(level)]); }
         window frequency_filter(std::size_t n_fr) const { return view(frequency_[n_fr]); }
+        // The averaging along n1 by phi_F from level k (averaging_matrix).
+        elementwise::matrix_view<Real> phi_F_averaging(int level) const {
+            const auto& m = phi_F_averaging_[static_cast<std::size_t>(level)];
+            return {m.values.data(), m.rows, m.cols};
+        }
 
     private:
         struct stored {
             buffer<Real> values;
             std::size_t start, n;
+        };
+        struct stored_matrix {
+            buffer<Real> values;
+            std::size_t rows, cols;
         };
         static window view(const stored& s) { return {s.values.data(), s.start, s.values.size(), s.n}; }
 
@@ -115,6 +130,7 @@ struct device_backend {
         buffer_layout buffers_;
         std::vector<stored> phi_, phi_F_, frequency_;
         std::vector<std::vector<stored>> psi1_, psi2_;
+        std::vector<stored_matrix> phi_F_averaging_;
     };
 
     // A queue, its FFT plans and the buffers for up to `capacity` signals.
@@ -180,6 +196,18 @@ struct device_backend {
             run(B * out_rows * out_cols, device_kernels::transpose<Real, parts>{reinterpret_cast<const Real*>(in), in_rows,
                                                                                 in_cols, reinterpret_cast<Real*>(out),
                                                                                 out_rows, out_cols});
+        }
+
+        // For each of B planes of len rows of n values, out (rows x len) =
+        // the first rows rows of M times the plane transposed (as on the
+        // CPU), one thread per output value.
+        void project_rows(const Real* in, std::size_t B, std::size_t len, std::size_t, const elementwise::matrix_view<Real>& M,
+                          std::size_t rows, Real* out) const {
+            run(B * rows * len, device_kernels::project_rows<Real>{in, M, len, rows, out});
+        }
+        void project_rows_adjoint(const Real* grad_out, std::size_t B, std::size_t len, std::size_t n,
+                                  const elementwise::matrix_view<Real>& M, std::size_t rows, Real* grad_in) const {
+            run(B * len * n, device_kernels::project_rows_adjoint<Real>{grad_out, M, len, rows, grad_in});
         }
 
         void irfft(const complex_type* in, Real* out, std::size_t B, std::size_t n) const {

@@ -206,6 +206,42 @@ struct transpose {
     }
 };
 
+// Output value e of B planes of rows x len: out[b][r][t] = sum_i M[r][i]
+// in[b][t][i], the sum in order of i (the averaging along n1 by a matrix,
+// to time-last; the CPU backend's project_rows).
+template <class Real>
+struct project_rows {
+    const Real* in;
+    elementwise::matrix_view<Real> M;
+    std::size_t len, rows;
+    Real* out;
+    WST_HOST_DEVICE void operator()(std::size_t e) const {
+        const row_column plane(e, rows * len), at(plane.column, len);
+        const Real* u = in + (plane.row * len + at.column) * M.cols;
+        const Real* m = M.values + at.row * M.cols;
+        Real s = 0;
+        for (std::size_t i = 0; i < M.cols; ++i) s += m[i] * u[i];
+        out[e] = s;
+    }
+};
+
+// Its adjoint, value e of B planes of len x n: grad_in[b][t][i] = sum_r
+// M[r][i] grad_out[b][r][t], the sum in order of r.
+template <class Real>
+struct project_rows_adjoint {
+    const Real* grad_out;
+    elementwise::matrix_view<Real> M;
+    std::size_t len, rows;
+    Real* grad_in;
+    WST_HOST_DEVICE void operator()(std::size_t e) const {
+        const row_column plane(e, len * M.cols), at(plane.column, M.cols);
+        const Real* g = grad_out + plane.row * rows * len + at.row;
+        Real s = 0;
+        for (std::size_t r = 0; r < rows; ++r) s += M.values[r * M.cols + at.column] * g[r * len];
+        grad_in[e] = s;
+    }
+};
+
 // Row b's sum over its n samples, in order (the CPU backend's order: the
 // same bits).
 template <class Real>

@@ -13,6 +13,8 @@
 #include "wst/filter_bank.hpp"
 #include "wst/parameters.hpp"
 
+#include <Eigen/Core>
+
 #include <algorithm>
 #include <bit>
 #include <complex>
@@ -81,6 +83,8 @@ struct fftw {
             for (const auto& f : psi2) psi2_.push_back(convert(f));
             phi_F_ = convert(frequency.phi_F);
             frequency_ = convert(frequency.filters);
+            for (const auto& m : frequency.phi_F_averaging)
+                phi_F_averaging_.push_back({std::vector<Real>(m.values.begin(), m.values.end()), m.rows, m.cols});
             mirrored_.assign(r2c_.size(), 0);
             auto note_mirrored = [&](const std::vector<stored>& levels) {
                 for (const auto& level : levels) {
@@ -118,11 +122,20 @@ struct fftw {
         // Joint scattering: phi_F at a level, and frequential filter n_fr.
         window phi_F(int level) const { return view(phi_F_[static_cast<std::size_t>(level)]); }
         window frequency_filter(std::size_t n_fr) const { return view(frequency_[n_fr]); }
+        // The averaging along n1 by phi_F from level k (averaging_matrix).
+        elementwise::matrix_view<Real> phi_F_averaging(int level) const {
+            const auto& m = phi_F_averaging_[static_cast<std::size_t>(level)];
+            return {m.values.data(), m.rows, m.cols};
+        }
 
     private:
         struct stored {
             std::vector<Real> values;
             std::size_t start, n;
+        };
+        struct stored_matrix {
+            std::vector<Real> values;
+            std::size_t rows, cols;
         };
         static window view(const stored& s) { return {s.values.data(), s.start, s.values.size(), s.n}; }
 
@@ -133,6 +146,7 @@ struct fftw {
         std::vector<std::unique_ptr<plan>> r2c_, c2c_backward_, c2c_forward_, c2r_;
         std::vector<stored> phi_, phi_F_, frequency_;
         std::vector<std::vector<stored>> psi1_, psi2_;
+        std::vector<stored_matrix> phi_F_averaging_;
         std::vector<std::size_t> mirrored_;
     };
 
@@ -223,6 +237,32 @@ struct fftw {
                                 dst[i * out_cols + j] = src[j * in_cols + i];
                 for (std::size_t i = 0; i < rows; ++i) std::fill(dst + i * out_cols + cols, dst + (i + 1) * out_cols, T(0));
                 std::fill(dst + rows * out_cols, dst + out_rows * out_cols, T(0));
+            }
+        }
+
+        // For each of B planes of len rows of n values, out (rows x len) =
+        // the first rows rows of M (rows <= M.rows, M.cols = n) times the
+        // plane transposed: out[r][t] = sum_i M[r][i] in[t][i]. A matrix
+        // along the rows, then time-last, in one product (Eigen's, whose
+        // sums run in an order fixed by the shapes alone).
+        void project_rows(const Real* in, std::size_t B, std::size_t len, std::size_t n,
+                          const elementwise::matrix_view<Real>& M, std::size_t rows, Real* out) const {
+            const auto m = rows_of(M, rows);
+            for (std::size_t b = 0; b < B; ++b) {
+                const column_major plane(in + b * len * n, static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(len));
+                row_major result(out + b * rows * len, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(len));
+                result.noalias() = m * plane;
+            }
+        }
+
+        // Its adjoint: grad_in[t][i] = sum_r M[r][i] grad_out[r][t], per plane.
+        void project_rows_adjoint(const Real* grad_out, std::size_t B, std::size_t len, std::size_t n,
+                                  const elementwise::matrix_view<Real>& M, std::size_t rows, Real* grad_in) const {
+            const auto m = rows_of(M, rows);
+            for (std::size_t b = 0; b < B; ++b) {
+                const const_row_major g(grad_out + b * rows * len, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(len));
+                row_major result(grad_in + b * len * n, static_cast<Eigen::Index>(len), static_cast<Eigen::Index>(n));
+                result.noalias() = g.transpose() * m;
             }
         }
 
@@ -409,6 +449,14 @@ struct fftw {
         }
 
     private:
+        using matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+        using row_major = Eigen::Map<matrix>;
+        using const_row_major = Eigen::Map<const matrix>;
+        using column_major = Eigen::Map<const Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>>;
+        static const_row_major rows_of(const elementwise::matrix_view<Real>& M, std::size_t rows) {
+            return const_row_major(M.values, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(M.cols));
+        }
+
         // modulus()'s exact formula for the z[i], first <= i < last, whose
         // squares overflow or underflow.
         static void redo_outside(const Real* z, std::size_t first, std::size_t last, Real* out) {
