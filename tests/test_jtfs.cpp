@@ -53,6 +53,32 @@ TEST_CASE("JTFS in float is Kymatio's to float precision", "[jtfs][reference]") 
 TEST_CASE("JTFS results do not depend on the number of threads, bit for bit", "[jtfs][threads]") {
     const auto one = jtfs_output<double>("jtfs/jtfs_small", wst::jtfs_format::time, 1);
     CHECK(jtfs_output<double>("jtfs/jtfs_small", wst::jtfs_format::time, 2) == one);
+
+    // One signal and more threads: its chunks of rows over the threads
+    // (forward, backward and the fused loss), both formats.
+    const auto x = ref::array("jtfs/jtfs_small", "x.npy");
+    const auto N = static_cast<Eigen::Index>(x.shape[1]);
+    const wst::signal_array<double> signal = Eigen::Map<const wst::signal_array<double>>(x.values.data(), 1, N);
+    for (const auto format : {wst::jtfs_format::time, wst::jtfs_format::joint}) {
+        auto run = [&](int threads) {
+            const wst::TimeFrequencyScattering<wst::backend::fftw, double> S(jtfs_ref::params("jtfs/jtfs_small", format),
+                                                                             {.threads = threads});
+            const auto out = S.scattering(signal);
+            wst::scattering_array<double> target(out.batch(), out.channels(), out.length());
+            for (Eigen::Index i = 0; i < static_cast<Eigen::Index>(out.size()); ++i)
+                target.data()[i] = 0.5 * out.data()[i] + 1e-3 * static_cast<double>(i % 7);
+            const auto grad = S.backward(signal, target);
+            const auto fused = S.loss_gradient(signal, target, wst::loss::mse);
+            std::vector<double> all(out.data(), out.data() + out.size());
+            all.insert(all.end(), grad.data(), grad.data() + grad.size());
+            all.insert(all.end(), fused.gradient.data(), fused.gradient.data() + fused.gradient.size());
+            all.insert(all.end(), fused.loss.begin(), fused.loss.end());
+            return all;
+        };
+        const auto single = run(1);
+        CHECK(run(2) == single);
+        CHECK(run(3) == single);
+    }
 }
 
 TEST_CASE("JTFS gradient equals Kymatio torch autograd's", "[jtfs][gradient]") {

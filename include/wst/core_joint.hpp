@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 namespace wst::core {
@@ -35,15 +36,28 @@ enum real_slot : std::size_t { x_pad = 0, u1, s1, tmp, plane, averaged, transpos
 enum complex_slot : std::size_t { u0_hat = 0, product, z1, u1_hat, z2, x_plane, x_hat, y, rows_hat, spare_c };
 }  // namespace joint
 
+// How the walk runs its chunks of rows: body(i) for i < count, in any
+// order and on any threads (each chunk writes rows of its own).
+using chunk_runner = std::function<void(std::size_t count, const std::function<void(std::size_t)>& body)>;
+
+inline void run_chunks_in_order(std::size_t count, const std::function<void(std::size_t)>& body) {
+    for (std::size_t i = 0; i < count; ++i) body(i);
+}
+
 template <class Workspace, class Real>
 class joint_walk {
 public:
     using complex_type = typename Workspace::complex_type;
 
+    // run_chunks: how the per-row work of a path (the filter along n1, the
+    // modulus, the averaging along n1 and their adjoints) runs its chunks
+    // of rows; a workspace's primitives are safe to call at once on
+    // distinct rows.
     joint_walk(Workspace& w, const jtfs_geometry& g, const filter_bank& bank, const std::vector<joint_path>& paths,
-               jtfs_format format, std::size_t B)
+               jtfs_format format, std::size_t B, chunk_runner run_chunks = run_chunks_in_order)
         : w_(w), g_(g), bank_(bank), paths_(paths), format_(format), B_(B), Np_(static_cast<std::size_t>(g.time.N_padded)),
-          N_fr_(static_cast<std::size_t>(g.N_padded_fr)), local_(g.time.average == averaging::mode::local) {}
+          N_fr_(static_cast<std::size_t>(g.N_padded_fr)), local_(g.time.average == averaging::mode::local),
+          run_chunks_(std::move(run_chunks)) {}
 
     // Values per signal of every buffer, for these parameters.
     static buffer_layout buffers(const jtfs_geometry& g, const filter_bank& bank, const std::vector<joint_path>& paths) {
@@ -141,7 +155,9 @@ public:
             w_.zero(c(joint::spare_c), B_ * len2 * N_fr_);
             for (; p < paths_.size() && paths_[p].n2 == first.n2; ++p) frequency_path_backward(p, len2, with_values, cotangent);
             // Back through the DFT along n1 and the transpose, to each Y2[n1] and U1[n1]'s spectrum.
-            w_.inverse_dft(c(joint::spare_c), c(joint::x_plane), B_ * len2, N_fr_);
+            over_rows(len2, N_fr_, [&](std::size_t row, std::size_t count) {
+                w_.inverse_dft(c(joint::spare_c) + row * N_fr_, c(joint::x_plane) + row * N_fr_, count, N_fr_);
+            });
             w_.transpose(c(joint::x_plane), 1, B_ * len2, N_fr_, c(joint::z2), first.n1_max, B_ * len2);
             for (std::size_t n1 = 0; n1 < first.n1_max; ++n1) {
                 const int k1 = first_order_level(n1);
@@ -228,7 +244,9 @@ private:
                          c(joint::z2) + n1 * B_ * len2);
         }
         w_.transpose(c(joint::z2), 1, first.n1_max, B_ * len2, c(joint::x_plane), B_ * len2, N_fr_);
-        w_.dft(c(joint::x_plane), c(joint::x_hat), B_ * len2, N_fr_);
+        over_rows(len2, N_fr_, [&](std::size_t row, std::size_t count) {
+            w_.dft(c(joint::x_plane) + row * N_fr_, c(joint::x_hat) + row * N_fr_, count, N_fr_);
+        });
         return len2;
     }
 
@@ -275,21 +293,26 @@ private:
     // are cut.
     std::size_t path_rows(const joint_path& path, std::size_t len) {
         const std::size_t rows_t = B_ * len, n_fr = N_fr_ >> path.k_fr;
-        wavelet_rows(w_, rows_t, c(joint::x_hat), ctx().frequency_filter(path.n_fr), N_fr_, path.k_fr, c(joint::product),
-                     c(joint::y));
-        w_.modulus(c(joint::y), r(joint::plane), rows_t, n_fr);
-        const Real* along_n1 = r(joint::plane);
-        std::size_t R = n_fr;
-        if (path.averaged_fr) {
-            w_.project_rows(r(joint::plane), B_, len, n_fr, ctx().phi_F_averaging(path.k_fr), path.rows, r(joint::transposed));
-            return N_fr_ >> g_.log2_stride_fr;
-        } else if (path.summed_fr) {
+        const auto filter = ctx().frequency_filter(path.n_fr);
+        const auto average = ctx().phi_F_averaging(path.k_fr);
+        over_rows(len, N_fr_, [&](std::size_t row, std::size_t count) {
+            wavelet_rows(w_, count, c(joint::x_hat) + row * N_fr_, filter, N_fr_, path.k_fr, c(joint::product) + row * n_fr,
+                         c(joint::y) + row * n_fr);
+            w_.modulus(c(joint::y) + row * n_fr, r(joint::plane) + row * n_fr, count, n_fr);
+            if (path.averaged_fr) {
+                const std::size_t b = row / len, t = row % len;
+                w_.project_rows(r(joint::plane) + row * n_fr, count, n_fr, average, path.rows,
+                                r(joint::transposed) + b * path.rows * len + t, len);
+            }
+        });
+        if (path.averaged_fr) return N_fr_ >> g_.log2_stride_fr;
+        if (path.summed_fr) {
             w_.sum(r(joint::plane), rows_t, n_fr, r(joint::averaged), 1);
-            along_n1 = r(joint::averaged);
-            R = 1;
+            w_.transpose(r(joint::averaged), B_, len, 1, r(joint::transposed), path.rows, len);
+            return 1;
         }
-        w_.transpose(along_n1, B_, len, R, r(joint::transposed), path.rows, len);
-        return R;
+        w_.transpose(r(joint::plane), B_, len, n_fr, r(joint::transposed), path.rows, len);
+        return n_fr;
     }
 
     // Order 2: the time-last rows (transposed, len samples) averaged by phi
@@ -321,23 +344,47 @@ private:
         } else {
             emit_backward(first_row, rows, r(joint::transposed), len, with_values, cotangent, r(joint::tmp));
         }
-        // Back through the transpose and the averaging along n1 to |Y|.
-        const Real* grad_modulus = r(joint::averaged);
-        if (path.averaged_fr) {
-            w_.project_rows_adjoint(r(joint::tmp), B_, len, n_fr, ctx().phi_F_averaging(path.k_fr), rows,
-                                    r(joint::time_averaged));
-            grad_modulus = r(joint::time_averaged);
-        } else {
+        // Back through the transpose and the averaging along n1 to |Y|
+        // (grad_modulus), the modulus and the filter, to the spectrum.
+        Real* grad_modulus = r(joint::averaged);
+        if (!path.averaged_fr) {
             w_.transpose(r(joint::tmp), B_, rows, len, r(joint::averaged), len, R);
             if (path.summed_fr) {
                 w_.sum_adjoint(r(joint::averaged), 1, rows_t, n_fr, r(joint::time_averaged));
                 grad_modulus = r(joint::time_averaged);
             }
+        } else {
+            grad_modulus = r(joint::time_averaged);
         }
-        w_.modulus_adjoint(c(joint::y), r(joint::plane), grad_modulus, c(joint::rows_hat), rows_t, n_fr);
-        w_.inverse_dft_adjoint(c(joint::rows_hat), c(joint::product), rows_t, n_fr);
-        w_.filter_subsample_adjoint(c(joint::product), ctx().frequency_filter(path.n_fr), rows_t, N_fr_,
-                                    std::size_t{1} << path.k_fr, c(joint::spare_c), Real(1) / static_cast<Real>(n_fr));
+        const auto filter = ctx().frequency_filter(path.n_fr);
+        const auto average = ctx().phi_F_averaging(path.k_fr);
+        over_rows(len, N_fr_, [&](std::size_t row, std::size_t count) {
+            if (path.averaged_fr) {
+                const std::size_t b = row / len, t = row % len;
+                w_.project_rows_adjoint(r(joint::tmp) + b * rows * len + t, len, count, n_fr, average, rows,
+                                        grad_modulus + row * n_fr);
+            }
+            w_.modulus_adjoint(c(joint::y) + row * n_fr, r(joint::plane) + row * n_fr, grad_modulus + row * n_fr,
+                               c(joint::rows_hat) + row * n_fr, count, n_fr);
+            w_.inverse_dft_adjoint(c(joint::rows_hat) + row * n_fr, c(joint::product) + row * n_fr, count, n_fr);
+            w_.filter_subsample_adjoint(c(joint::product) + row * n_fr, filter, count, N_fr_, std::size_t{1} << path.k_fr,
+                                        c(joint::spare_c) + row * N_fr_, Real(1) / static_cast<Real>(n_fr));
+        });
+    }
+
+    // body(row, count) for the rows row .. row + count - 1 of the B planes
+    // of len rows of N_fr_ bins, in chunks that stay within a plane: the
+    // workspace's chunk_rows (cache-sized on the CPU, a whole plane on a
+    // device), fixed by the row length alone, so that the rows' values do
+    // not depend on how many threads run the chunks.
+    template <class Body>
+    void over_rows(std::size_t len, std::size_t row_length, Body&& body) {
+        const std::size_t chunk = std::min(len, Workspace::chunk_rows(row_length * sizeof(complex_type)));
+        const std::size_t per_plane = (len + chunk - 1) / chunk;
+        run_chunks_(B_ * per_plane, [&](std::size_t i) {
+            const std::size_t t = (i % per_plane) * chunk;
+            body((i / per_plane) * len + t, std::min(chunk, len - t));
+        });
     }
 
     // Adds to grad_u_hat (B x n bins) the cotangent of u_hat in
@@ -402,6 +449,7 @@ private:
     std::size_t Np_, N_fr_;
     bool local_;
     std::vector<std::size_t> spectrum_offset_;  // of U1[n1]'s spectrum in u1_hat, per signal
+    chunk_runner run_chunks_;
 };
 
 }  // namespace wst::core

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -132,10 +133,10 @@ public:
         const staged<const Real> in(executor_, {{x, B * N}});
         const staged<Real> result(executor_, {{out.data(), out.size()}});
         const std::size_t per_signal = rows * output_length();
-        executor_.parallel_for(B, [&](std::size_t, std::size_t b) {
+        over_signals(B, [&](std::size_t b, const core::chunk_runner& chunks) {
             lease w(executor_);
-            walk_type(*w, geometry_, bank_, paths_, params_.format, 1).forward(in[0] + b * N, result[0] + b * per_signal,
-                                                                               per_signal);
+            walk_type(*w, geometry_, bank_, paths_, params_.format, 1, chunks)
+                .forward(in[0] + b * N, result[0] + b * per_signal, per_signal);
             (*w).synchronize();
         });
         result.download();
@@ -161,13 +162,14 @@ public:
         const std::size_t L = output_length(), per_signal = output_rows() * L;
         const staged<const Real> in(executor_, {{x, B * N}, {g.data(), g.size()}});
         const staged<Real> result(executor_, {{grad, B * N}});
-        executor_.parallel_for(B, [&](std::size_t, std::size_t b) {
+        over_signals(B, [&](std::size_t b, const core::chunk_runner& chunks) {
             const Real* g_b = in[1] + b * per_signal;
             auto cotangent = [&](workspace_type& w, std::size_t first_row, std::size_t rows, const Real*, Real* out) {
                 w.copy_rows(g_b + first_row * L, L, out, L, rows, L);
             };
             lease w(executor_);
-            walk_type(*w, geometry_, bank_, paths_, params_.format, 1).vjp(in[0] + b * N, false, cotangent, result[0] + b * N);
+            walk_type(*w, geometry_, bank_, paths_, params_.format, 1, chunks)
+                .vjp(in[0] + b * N, false, cotangent, result[0] + b * N);
             (*w).synchronize();
         });
         result.download();
@@ -212,6 +214,22 @@ public:
     }
 
 private:
+    // run(b, chunks) for every signal b < B: the signals over the threads
+    // when there is one per thread (or the backend is a device); otherwise
+    // one signal after the other, each one's chunks of rows over the
+    // threads. The bits are the same either way (core::joint_walk).
+    template <class Run>
+    void over_signals(std::size_t B, Run&& run) const {
+        if (!Backend::host_memory || executor_.threads_over_batch(B)) {
+            const core::chunk_runner in_order = core::run_chunks_in_order;
+            executor_.parallel_for(B, [&](std::size_t, std::size_t b) { run(b, in_order); });
+            return;
+        }
+        const core::chunk_runner on_threads = [this](std::size_t count, const std::function<void(std::size_t)>& body) {
+            executor_.parallel_for(count, [&](std::size_t, std::size_t i) { body(i); });
+        };
+        for (std::size_t b = 0; b < B; ++b) run(b, on_threads);
+    }
 
     // A cotangent shaped like the array output of B signals, finite.
     void check_array(const scattering_array<Real>& a, std::size_t B, const std::string& name) const {
@@ -237,7 +255,7 @@ private:
         const staged<const Real> in(executor_, {{signals.data(), B * N}});
         const staged<Real> gradient(executor_, {{sums.gradient().data(), B * N}});
         const staged<double> row_sums(executor_, {{sums.all_sums().data(), sums.all_sums().size()}});
-        executor_.parallel_for(B, [&](std::size_t, std::size_t b) {
+        over_signals(B, [&](std::size_t b, const core::chunk_runner& chunks) {
             const Real* target_b = target_of(b);
             auto cotangent = [&](workspace_type& w, std::size_t first_row, std::size_t rows, const Real* S, Real* out) {
                 for (std::size_t r = first_row; r < first_row + rows; ++r)
@@ -245,7 +263,8 @@ private:
                                 out + (r - first_row) * L, row_sums[0] + sums.offset(b, r), sums.row_stride());
             };
             lease w(executor_);
-            walk_type(*w, geometry_, bank_, paths_, params_.format, 1).vjp(in[0] + b * N, true, cotangent, gradient[0] + b * N);
+            walk_type(*w, geometry_, bank_, paths_, params_.format, 1, chunks)
+                .vjp(in[0] + b * N, true, cotangent, gradient[0] + b * N);
             (*w).synchronize();
         });
         gradient.download();

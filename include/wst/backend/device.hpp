@@ -198,17 +198,20 @@ struct device_backend {
                                                                                 out_rows, out_cols});
         }
 
-        // For each of B planes of len rows of n values, out (rows x len) =
-        // the first rows rows of M times the plane transposed (as on the
-        // CPU), one thread per output value.
-        void project_rows(const Real* in, std::size_t B, std::size_t len, std::size_t, const elementwise::matrix_view<Real>& M,
-                          std::size_t rows, Real* out) const {
-            run(B * rows * len, device_kernels::project_rows<Real>{in, M, len, rows, out});
+        // out (rows x count, rows out_stride apart) = the first rows rows of
+        // M times the count rows of in transposed (as on the CPU), and its
+        // adjoint; one thread per output value.
+        void project_rows(const Real* in, std::size_t count, std::size_t, const elementwise::matrix_view<Real>& M,
+                          std::size_t rows, Real* out, std::size_t out_stride) const {
+            run(rows * count, device_kernels::project_rows<Real>{in, M, count, out, out_stride});
         }
-        void project_rows_adjoint(const Real* grad_out, std::size_t B, std::size_t len, std::size_t n,
+        void project_rows_adjoint(const Real* grad_out, std::size_t grad_stride, std::size_t count, std::size_t n,
                                   const elementwise::matrix_view<Real>& M, std::size_t rows, Real* grad_in) const {
-            run(B * len * n, device_kernels::project_rows_adjoint<Real>{grad_out, M, len, rows, grad_in});
+            run(count * n, device_kernels::project_rows_adjoint<Real>{grad_out, grad_stride, M, rows, grad_in});
         }
+
+        // The joint walk's per-row work in one chunk: every launch as wide as it can be.
+        static std::size_t chunk_rows(std::size_t) { return static_cast<std::size_t>(-1); }
 
         void irfft(const complex_type* in, Real* out, std::size_t B, std::size_t n) const {
             real_part_of_inverse_dft(in, out, B, n, Real(1) / static_cast<Real>(n));

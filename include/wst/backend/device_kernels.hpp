@@ -206,38 +206,39 @@ struct transpose {
     }
 };
 
-// Output value e of B planes of rows x len: out[b][r][t] = sum_i M[r][i]
-// in[b][t][i], the sum in order of i (the averaging along n1 by a matrix,
-// to time-last; the CPU backend's project_rows).
+// Output value e of rows x count: out[r * out_stride + t] = sum_i M[r][i]
+// in[t][i], the sum in order of i (the averaging along n1 by a matrix, to
+// time-last; the CPU backend's project_rows).
 template <class Real>
 struct project_rows {
     const Real* in;
     elementwise::matrix_view<Real> M;
-    std::size_t len, rows;
+    std::size_t count;
     Real* out;
+    std::size_t out_stride;
     WST_HOST_DEVICE void operator()(std::size_t e) const {
-        const row_column plane(e, rows * len), at(plane.column, len);
-        const Real* u = in + (plane.row * len + at.column) * M.cols;
+        const row_column at(e, count);
+        const Real* u = in + at.column * M.cols;
         const Real* m = M.values + at.row * M.cols;
         Real s = 0;
         for (std::size_t i = 0; i < M.cols; ++i) s += m[i] * u[i];
-        out[e] = s;
+        out[at.row * out_stride + at.column] = s;
     }
 };
 
-// Its adjoint, value e of B planes of len x n: grad_in[b][t][i] = sum_r
-// M[r][i] grad_out[b][r][t], the sum in order of r.
+// Its adjoint, value e of count x n: grad_in[t][i] = sum_r M[r][i]
+// grad_out[r * grad_stride + t], the sum in order of r.
 template <class Real>
 struct project_rows_adjoint {
     const Real* grad_out;
+    std::size_t grad_stride;
     elementwise::matrix_view<Real> M;
-    std::size_t len, rows;
+    std::size_t rows;
     Real* grad_in;
     WST_HOST_DEVICE void operator()(std::size_t e) const {
-        const row_column plane(e, len * M.cols), at(plane.column, M.cols);
-        const Real* g = grad_out + plane.row * rows * len + at.row;
+        const row_column at(e, M.cols);
         Real s = 0;
-        for (std::size_t r = 0; r < rows; ++r) s += M.values[r * M.cols + at.column] * g[r * len];
+        for (std::size_t r = 0; r < rows; ++r) s += M.values[r * M.cols + at.column] * grad_out[r * grad_stride + at.row];
         grad_in[e] = s;
     }
 };

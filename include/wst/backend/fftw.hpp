@@ -240,30 +240,34 @@ struct fftw {
             }
         }
 
-        // For each of B planes of len rows of n values, out (rows x len) =
-        // the first rows rows of M (rows <= M.rows, M.cols = n) times the
-        // plane transposed: out[r][t] = sum_i M[r][i] in[t][i]. A matrix
-        // along the rows, then time-last, in one product (Eigen's, whose
-        // sums run in an order fixed by the shapes alone).
-        void project_rows(const Real* in, std::size_t B, std::size_t len, std::size_t n,
-                          const elementwise::matrix_view<Real>& M, std::size_t rows, Real* out) const {
-            const auto m = rows_of(M, rows);
-            for (std::size_t b = 0; b < B; ++b) {
-                const column_major plane(in + b * len * n, static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(len));
-                row_major result(out + b * rows * len, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(len));
-                result.noalias() = m * plane;
-            }
+        // out (rows x count, rows out_stride apart) = the first rows rows of M
+        // (rows <= M.rows, M.cols = n) times the count rows of n values of in
+        // transposed: out[r][t] = sum_i M[r][i] in[t][i]. A matrix along the
+        // rows, then time-last, in one product (Eigen's, whose sums run in
+        // an order fixed by the shapes alone).
+        void project_rows(const Real* in, std::size_t count, std::size_t n, const elementwise::matrix_view<Real>& M,
+                          std::size_t rows, Real* out, std::size_t out_stride) const {
+            const column_major block(in, static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(count));
+            strided result(out, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(count),
+                           Eigen::OuterStride<>(static_cast<Eigen::Index>(out_stride)));
+            result.noalias() = rows_of(M, rows) * block;
         }
 
-        // Its adjoint: grad_in[t][i] = sum_r M[r][i] grad_out[r][t], per plane.
-        void project_rows_adjoint(const Real* grad_out, std::size_t B, std::size_t len, std::size_t n,
+        // Its adjoint: grad_in[t][i] = sum_r M[r][i] grad_out[r][t] (rows of
+        // grad_out grad_stride apart), for t < count.
+        void project_rows_adjoint(const Real* grad_out, std::size_t grad_stride, std::size_t count, std::size_t n,
                                   const elementwise::matrix_view<Real>& M, std::size_t rows, Real* grad_in) const {
-            const auto m = rows_of(M, rows);
-            for (std::size_t b = 0; b < B; ++b) {
-                const const_row_major g(grad_out + b * rows * len, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(len));
-                row_major result(grad_in + b * len * n, static_cast<Eigen::Index>(len), static_cast<Eigen::Index>(n));
-                result.noalias() = g.transpose() * m;
-            }
+            const const_strided g(grad_out, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(count),
+                                  Eigen::OuterStride<>(static_cast<Eigen::Index>(grad_stride)));
+            row_major result(grad_in, static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(n));
+            result.noalias() = g.transpose() * rows_of(M, rows);
+        }
+
+        // Rows of row_bytes per chunk of the joint walk's per-row work: about
+        // 64 KiB, so that a chunk's filter product, FFTs and modulus stay in
+        // the core's cache between steps.
+        static std::size_t chunk_rows(std::size_t row_bytes) {
+            return std::max<std::size_t>(1, (std::size_t{64} << 10) / std::max<std::size_t>(1, row_bytes));
         }
 
         // Real part of the normalized inverse FFT, row by row.
@@ -453,6 +457,8 @@ struct fftw {
         using row_major = Eigen::Map<matrix>;
         using const_row_major = Eigen::Map<const matrix>;
         using column_major = Eigen::Map<const Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>>;
+        using strided = Eigen::Map<matrix, 0, Eigen::OuterStride<>>;
+        using const_strided = Eigen::Map<const matrix, 0, Eigen::OuterStride<>>;
         static const_row_major rows_of(const elementwise::matrix_view<Real>& M, std::size_t rows) {
             return const_row_major(M.values, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(M.cols));
         }
