@@ -36,12 +36,14 @@ enum real_slot : std::size_t { x_pad = 0, u1, s1, tmp, plane, averaged, transpos
 enum complex_slot : std::size_t { u0_hat = 0, product, z1, u1_hat, z2, x_plane, x_hat, y, rows_hat, spare_c };
 }  // namespace joint
 
-// How the walk runs its chunks of rows: body(i) for i < count, in any
-// order and on any threads (each chunk writes rows of its own).
-using chunk_runner = std::function<void(std::size_t count, const std::function<void(std::size_t)>& body)>;
+// How the walk runs its chunks of rows: body(worker, i) for i < count, in
+// any order and on any threads, worker < the walk's workers naming the
+// thread (each chunk writes rows of its own; a worker's scratch is its own).
+using chunk_body = std::function<void(std::size_t worker, std::size_t i)>;
+using chunk_runner = std::function<void(std::size_t count, const chunk_body& body)>;
 
-inline void run_chunks_in_order(std::size_t count, const std::function<void(std::size_t)>& body) {
-    for (std::size_t i = 0; i < count; ++i) body(i);
+inline void run_chunks_in_order(std::size_t count, const chunk_body& body) {
+    for (std::size_t i = 0; i < count; ++i) body(0, i);
 }
 
 template <class Workspace, class Real>
@@ -49,41 +51,56 @@ class joint_walk {
 public:
     using complex_type = typename Workspace::complex_type;
 
-    // run_chunks: how the per-row work of a path (the filter along n1, the
-    // modulus, the averaging along n1 and their adjoints) runs its chunks
-    // of rows; a workspace's primitives are safe to call at once on
-    // distinct rows.
+    // run_chunks: how the per-row work of a plane's paths (the filter along
+    // n1, the modulus, the reduction along n1 and their adjoints) runs its
+    // chunks of rows, on at most `workers` threads (the buffers hold that
+    // many chunks' scratch: buffers(..., workers)); a workspace's
+    // primitives are safe to call at once on distinct rows.
     joint_walk(Workspace& w, const jtfs_geometry& g, const filter_bank& bank, const std::vector<joint_path>& paths,
                jtfs_format format, std::size_t B, chunk_runner run_chunks = run_chunks_in_order)
         : w_(w), g_(g), bank_(bank), paths_(paths), format_(format), B_(B), Np_(static_cast<std::size_t>(g.time.N_padded)),
           N_fr_(static_cast<std::size_t>(g.N_padded_fr)), local_(g.time.average == averaging::mode::local),
           run_chunks_(std::move(run_chunks)) {}
 
-    // Values per signal of every buffer, for these parameters.
-    static buffer_layout buffers(const jtfs_geometry& g, const filter_bank& bank, const std::vector<joint_path>& paths) {
+    // Values per signal of every buffer, for these parameters and up to
+    // `workers` threads over the chunks of rows.
+    static buffer_layout buffers(const jtfs_geometry& g, const filter_bank& bank, const std::vector<joint_path>& paths,
+                                 std::size_t workers = 1) {
         const auto Np = static_cast<std::size_t>(g.time.N_padded), N_fr = static_cast<std::size_t>(g.N_padded_fr);
         const bool local = g.time.average == averaging::mode::local;
         const std::size_t t1 = Np >> g.time.log2_stride;
-        std::size_t spectra = 0, z2 = 0, plane = t1 * N_fr;
+        std::size_t spectra = 0, z2 = 0, plane = t1 * N_fr, longest = t1;
         for (const auto& psi1 : bank.psi1) spectra += Np >> (local ? std::min(psi1.j, g.time.log2_stride) : psi1.j);
-        for (const auto& p : paths) {
-            if (p.order != 2) continue;
-            const std::size_t len2 = Np >> second_order_level(g, p.j2);
-            z2 = std::max(z2, p.n1_max * len2);
-            plane = std::max(plane, len2 * N_fr);
+        // The rows of a plane's paths before the averaging in time (all of
+        // them, and the most of one path).
+        std::size_t group = 0, group_rows = 0, path_rows = 0;
+        for (std::size_t p = 0; p < paths.size(); ++p) {
+            const std::size_t len = paths[p].order == 1 ? t1 : Np >> second_order_level(g, paths[p].j2);
+            if (p > 0 && paths[p].n2 != paths[p - 1].n2) group_rows = 0;
+            group_rows += paths[p].rows * len;
+            group = std::max(group, group_rows);
+            path_rows = std::max(path_rows, paths[p].rows * len);
+            if (paths[p].order != 2) continue;
+            z2 = std::max(z2, paths[p].n1_max * len);
+            plane = std::max(plane, len * N_fr);
+            longest = std::max(longest, len);
         }
-        // The reverse mode reuses the slots (see vjp): a plane holds Np
-        // values too, z1 the cotangents of every U1's spectrum, u1 and spare
-        // the values and cotangents of a path's output rows.
+        const std::size_t scratch = workers * std::min(longest, chunk_length(N_fr)) * N_fr;
+        // The reverse mode reuses the slots (see vjp): z1 the cotangents of
+        // every U1's spectrum, u1 and spare the values and cotangents of a
+        // path's output rows, tmp those of the plane's paths.
         std::size_t output_rows = 1;
         for (const auto& p : paths) output_rows = std::max(output_rows, p.rows);
         const std::size_t L = g.time.average == averaging::mode::global
                                   ? 1
                                   : static_cast<std::size_t>(g.time.ind_end[static_cast<std::size_t>(g.time.log2_stride)] -
                                                              g.time.ind_start[static_cast<std::size_t>(g.time.log2_stride)]);
-        const std::size_t big = std::max(Np, plane), rows_out = std::max(Np, output_rows * L);
-        return {{Np, rows_out, bank.psi1.size() * t1, big, big, big, big, big, rows_out},
-                {Np, big, std::max(Np, spectra), spectra, std::max<std::size_t>(z2, 1), big, big, plane, big, big}};
+        const std::size_t rows_out = std::max(Np, output_rows * L), grouped = std::max(Np, group);
+        const std::size_t work = std::max({Np, scratch, path_rows});
+        return {{Np, rows_out, bank.psi1.size() * t1, grouped, std::max({Np, plane, scratch}), std::max(Np, scratch), grouped,
+                 std::max(Np, output_rows * t1), rows_out},
+                {Np, work, std::max(Np, spectra), spectra, std::max<std::size_t>(z2, 1), std::max(Np, plane),
+                 std::max(Np, plane), scratch, work, plane}};
     }
 
     // Samples per output row.
@@ -114,12 +131,15 @@ public:
         w_.transpose(r(joint::s1), 1, n1_count, B_ * t1, r(joint::plane), B_ * t1, N_fr_);
         w_.rfft(r(joint::plane), c(joint::x_hat), B_ * t1, N_fr_);
         std::size_t p = 0;
-        for (; p < paths_.size() && paths_[p].order == 1; ++p) frequency_path(p, t1, out, out_stride);
+        while (p < paths_.size() && paths_[p].order == 1) ++p;
+        plane_paths(0, p, t1);
+        write_plane(0, p, t1, out, out_stride);
         // Order 2, psi2 by psi2: the column of Y2 (n1_max x B x len2) as rows along n1.
         while (p < paths_.size()) {
-            const joint_path& first = paths_[p];
-            const std::size_t len2 = second_order_plane(first);
-            for (; p < paths_.size() && paths_[p].n2 == first.n2; ++p) frequency_path(p, len2, out, out_stride);
+            const std::size_t first = p, len2 = second_order_plane(paths_[first]);
+            while (p < paths_.size() && paths_[p].n2 == paths_[first].n2) ++p;
+            plane_paths(first, p, len2);
+            write_plane(first, p, len2, out, out_stride);
         }
     }
 
@@ -150,12 +170,13 @@ public:
         while (first_of_order2 < paths_.size() && paths_[first_of_order2].order == 1) ++first_of_order2;
         for (std::size_t p = first_of_order2; p < paths_.size();) {
             const joint_path& first = paths_[p];
-            const std::size_t len2 = second_order_plane(first);
+            const std::size_t first_path = p, len2 = second_order_plane(first);
             const int level = second_order_level(g_, first.j2);
+            while (p < paths_.size() && paths_[p].n2 == first.n2) ++p;
             w_.zero(c(joint::spare_c), B_ * len2 * N_fr_);
-            for (; p < paths_.size() && paths_[p].n2 == first.n2; ++p) frequency_path_backward(p, len2, with_values, cotangent);
+            plane_paths_backward(first_path, p, len2, with_values, cotangent);
             // Back through the DFT along n1 and the transpose, to each Y2[n1] and U1[n1]'s spectrum.
-            over_rows(len2, N_fr_, [&](std::size_t row, std::size_t count) {
+            over_rows(len2, [&](std::size_t, std::size_t row, std::size_t count) {
                 w_.inverse_dft(c(joint::spare_c) + row * N_fr_, c(joint::x_plane) + row * N_fr_, count, N_fr_);
             });
             w_.transpose(c(joint::x_plane), 1, B_ * len2, N_fr_, c(joint::z2), first.n1_max, B_ * len2);
@@ -173,7 +194,7 @@ public:
         w_.transpose(r(joint::s1), 1, n1_count, B_ * t1, r(joint::plane), B_ * t1, N_fr_);
         w_.rfft(r(joint::plane), c(joint::x_hat), B_ * t1, N_fr_);
         w_.zero(c(joint::spare_c), B_ * t1 * N_fr_);
-        for (std::size_t p = 0; p < first_of_order2; ++p) frequency_path_backward(p, t1, with_values, cotangent);
+        plane_paths_backward(0, first_of_order2, t1, with_values, cotangent);
         w_.rfft_adjoint(c(joint::spare_c), r(joint::plane), B_ * t1, N_fr_);
         w_.transpose(r(joint::plane), 1, B_ * t1, N_fr_, r(joint::s1), n1_count, B_ * t1);  // the cotangent of S1
 
@@ -244,7 +265,7 @@ private:
                          c(joint::z2) + n1 * B_ * len2);
         }
         w_.transpose(c(joint::z2), 1, first.n1_max, B_ * len2, c(joint::x_plane), B_ * len2, N_fr_);
-        over_rows(len2, N_fr_, [&](std::size_t row, std::size_t count) {
+        over_rows(len2, [&](std::size_t, std::size_t row, std::size_t count) {
             w_.dft(c(joint::x_plane) + row * N_fr_, c(joint::x_hat) + row * N_fr_, count, N_fr_);
         });
         return len2;
@@ -269,121 +290,153 @@ private:
         }
     }
 
-    // Path p from the spectrum along n1 in x_hat (B x len rows of N_fr bins):
-    // the frequential filter, the modulus, the averaging along n1 (spin != 0),
-    // then time-last, the averaging in time (order 2), and the output.
-    void frequency_path(std::size_t p, std::size_t len, Real* out, std::size_t out_stride) {
-        const joint_path& path = paths_[p];
-        path_rows(path, len);
-        const std::size_t first_row = format_ == jtfs_format::time ? path.first_channel : p * path.rows;
-        if (path.order == 2 && local_) {
-            average_in_time(path, len);
-            write_rows(r(joint::time_averaged), path.rows, Np_ >> g_.time.log2_stride, out, first_row, out_stride);
-        } else {
-            write_rows(r(joint::transposed), path.rows, len, out, first_row, out_stride);
-        }
-    }
-
-    // Path p's rows before the averaging in time, from the spectrum along n1
-    // in x_hat (B x len rows of N_fr bins): Y (in y), |Y| (in plane), its
-    // average or sum along n1 (spin != 0), and the rows kept (format time:
-    // those with n1 < n1_max) time-last, B x rows x len in transposed. The
-    // average along n1 is phi_F's matrix (averaging_matrix) for the rows
-    // kept only, time-last at once. Returns the rows along n1 before they
-    // are cut.
-    std::size_t path_rows(const joint_path& path, std::size_t len) {
-        const std::size_t rows_t = B_ * len, n_fr = N_fr_ >> path.k_fr;
-        const auto filter = ctx().frequency_filter(path.n_fr);
-        const auto average = ctx().phi_F_averaging(path.k_fr);
-        over_rows(len, N_fr_, [&](std::size_t row, std::size_t count) {
-            wavelet_rows(w_, count, c(joint::x_hat) + row * N_fr_, filter, N_fr_, path.k_fr, c(joint::product) + row * n_fr,
-                         c(joint::y) + row * n_fr);
-            w_.modulus(c(joint::y) + row * n_fr, r(joint::plane) + row * n_fr, count, n_fr);
-            if (path.averaged_fr) {
-                const std::size_t b = row / len, t = row % len;
-                w_.project_rows(r(joint::plane) + row * n_fr, count, n_fr, average, path.rows,
-                                r(joint::transposed) + b * path.rows * len + t, len);
+    // --- the paths of one plane: order 1, or one psi2 of order 2 ------------
+    // Paths [first, last) read the spectrum along n1 in x_hat (B x len rows
+    // of N_fr bins). Their rows before the averaging in time go chunk by
+    // chunk, every path within a chunk (the chunk's spectrum read from
+    // memory once for all of them): Y = the frequential filter (y), |Y|
+    // (modulus), and the reduction along n1 (n1_reduction: phi_F's average,
+    // the sum, or the rows kept as they are) time-last, path p's B x rows x
+    // len at plane_offset_[p - first] in transposed.
+    void plane_paths(std::size_t first, std::size_t last, std::size_t len) {
+        set_plane_offsets(first, last, len);
+        over_rows(len, [&](std::size_t worker, std::size_t row, std::size_t count) {
+            const chunk_scratch s = scratch(worker);
+            const std::size_t b = row / len, t = row % len;
+            for (std::size_t p = first; p < last; ++p) {
+                const joint_path& path = paths_[p];
+                path_chunk(path, row, count, s);
+                w_.project_rows(s.modulus, count, N_fr_ >> path.k_fr, n1_reduction(path), path.rows,
+                                r(joint::transposed) + plane_offset_[p - first] + b * path.rows * len + t, len);
             }
         });
-        if (path.averaged_fr) return N_fr_ >> g_.log2_stride_fr;
-        if (path.summed_fr) {
-            w_.sum(r(joint::plane), rows_t, n_fr, r(joint::averaged), 1);
-            w_.transpose(r(joint::averaged), B_, len, 1, r(joint::transposed), path.rows, len);
-            return 1;
-        }
-        w_.transpose(r(joint::plane), B_, len, n_fr, r(joint::transposed), path.rows, len);
-        return n_fr;
     }
 
-    // Order 2: the time-last rows (transposed, len samples) averaged by phi
-    // to the stride, into time_averaged.
-    void average_in_time(const joint_path& path, std::size_t len) {
+    // The output rows of paths [first, last) from plane_paths: averaged in
+    // time at order 2 (locally), unpadded or summed.
+    void write_plane(std::size_t first, std::size_t last, std::size_t len, Real* out, std::size_t out_stride) {
+        for (std::size_t p = first; p < last; ++p) {
+            const joint_path& path = paths_[p];
+            const Real* rows = r(joint::transposed) + plane_offset_[p - first];
+            if (path.order == 2 && local_) {
+                average_in_time(path, rows, len);
+                write_rows(r(joint::time_averaged), path.rows, Np_ >> g_.time.log2_stride, out, first_output_row(p),
+                           out_stride);
+            } else {
+                write_rows(rows, path.rows, len, out, first_output_row(p), out_stride);
+            }
+        }
+    }
+
+    // Paths [first, last) backwards, with the spectrum along n1 in x_hat:
+    // their outputs (with_values), their cotangents asked for and taken back
+    // through the averaging in time (tmp, laid out as transposed), then
+    // chunk by chunk Y and |Y| recomputed and the adjoints of the reduction,
+    // the modulus and the filter, added to the cotangent of the spectrum in
+    // spare_c path after path (the same order whatever the chunks).
+    template <class Cotangent>
+    void plane_paths_backward(std::size_t first, std::size_t last, std::size_t len, bool with_values, Cotangent& cotangent) {
+        if (with_values)
+            plane_paths(first, last, len);
+        else
+            set_plane_offsets(first, last, len);
+        for (std::size_t p = first; p < last; ++p) {
+            const joint_path& path = paths_[p];
+            const Real* values = r(joint::transposed) + plane_offset_[p - first];
+            Real* grad = r(joint::tmp) + plane_offset_[p - first];
+            if (path.order == 2 && local_) {
+                const int level = second_order_level(g_, path.j2);
+                if (with_values) average_in_time(path, values, len);
+                emit_backward(first_output_row(p), path.rows, r(joint::time_averaged), Np_ >> g_.time.log2_stride,
+                              with_values, cotangent, r(joint::time_averaged));
+                lowpass_adjoint_rows(r(joint::time_averaged), B_ * path.rows, ctx().phi(level), len,
+                                     g_.time.log2_stride - level, grad);
+            } else {
+                emit_backward(first_output_row(p), path.rows, values, len, with_values, cotangent, grad);
+            }
+        }
+        over_rows(len, [&](std::size_t worker, std::size_t row, std::size_t count) {
+            const chunk_scratch s = scratch(worker);
+            const std::size_t b = row / len, t = row % len;
+            for (std::size_t p = first; p < last; ++p) {
+                const joint_path& path = paths_[p];
+                const std::size_t n_fr = N_fr_ >> path.k_fr;
+                path_chunk(path, row, count, s);
+                w_.project_rows_adjoint(r(joint::tmp) + plane_offset_[p - first] + b * path.rows * len + t, len, count, n_fr,
+                                        n1_reduction(path), path.rows, s.grad_modulus);
+                w_.modulus_adjoint(s.y, s.modulus, s.grad_modulus, s.grad_y, count, n_fr);
+                w_.inverse_dft_adjoint(s.grad_y, s.product, count, n_fr);
+                w_.filter_subsample_adjoint(s.product, ctx().frequency_filter(path.n_fr), count, N_fr_,
+                                            std::size_t{1} << path.k_fr, c(joint::spare_c) + row * N_fr_,
+                                            Real(1) / static_cast<Real>(n_fr));
+            }
+        });
+    }
+
+    // A worker's share of the buffers for one chunk's rows (chunk_length
+    // rows of at most N_fr values each).
+    struct chunk_scratch {
+        complex_type* y;
+        complex_type* product;
+        complex_type* grad_y;
+        Real* modulus;
+        Real* grad_modulus;
+    };
+    chunk_scratch scratch(std::size_t worker) {
+        const std::size_t offset = worker * chunk_length(N_fr_) * N_fr_;
+        return {c(joint::y) + offset, c(joint::product) + offset, c(joint::rows_hat) + offset, r(joint::plane) + offset,
+                r(joint::averaged) + offset};
+    }
+
+    // Y and |Y| of path for rows row .. row + count - 1 into s.
+    void path_chunk(const joint_path& path, std::size_t row, std::size_t count, const chunk_scratch& s) {
+        wavelet_rows(w_, count, c(joint::x_hat) + row * N_fr_, ctx().frequency_filter(path.n_fr), N_fr_, path.k_fr,
+                     s.product, s.y);
+        w_.modulus(s.y, s.modulus, count, N_fr_ >> path.k_fr);
+    }
+
+    // The reduction along n1 of a path's |Y| (rows of N_fr >> k_fr values)
+    // to its rows: phi_F's average (spin != 0, F local), the sum (spin !=
+    // 0, F global), or the rows as they are (spin 0, or F = 0).
+    elementwise::matrix_view<Real> n1_reduction(const joint_path& path) const {
+        if (path.averaged_fr) return ctx().phi_F_averaging(path.k_fr);
+        if (path.summed_fr) return ctx().summation(path.k_fr);
+        return ctx().selection(path.k_fr);
+    }
+
+    // Where path first + i's rows lie in a plane's buffers (transposed, tmp).
+    void set_plane_offsets(std::size_t first, std::size_t last, std::size_t len) {
+        plane_offset_.assign(1, 0);
+        for (std::size_t p = first; p + 1 < last; ++p) plane_offset_.push_back(plane_offset_.back() + B_ * paths_[p].rows * len);
+    }
+
+    std::size_t first_output_row(std::size_t p) const {
+        return format_ == jtfs_format::time ? paths_[p].first_channel : p * paths_[p].rows;
+    }
+
+    // Order 2: time-last rows (B x rows x len) averaged by phi to the
+    // stride, into time_averaged.
+    void average_in_time(const joint_path& path, const Real* rows, std::size_t len) {
         const int level = second_order_level(g_, path.j2);
-        w_.rfft(r(joint::transposed), c(joint::rows_hat), B_ * path.rows, len);
+        w_.rfft(rows, c(joint::rows_hat), B_ * path.rows, len);
         lowpass_rows(w_, B_ * path.rows, c(joint::rows_hat), ctx().phi(level), len, g_.time.log2_stride - level,
                      c(joint::product), r(joint::time_averaged));
     }
 
-    // Path p backwards, with the spectrum along n1 in x_hat: its forward
-    // values recomputed, its rows' cotangent asked for, and that of the
-    // spectrum added to spare_c.
-    template <class Cotangent>
-    void frequency_path_backward(std::size_t p, std::size_t len, bool with_values, Cotangent& cotangent) {
-        const joint_path& path = paths_[p];
-        const std::size_t rows_t = B_ * len, n_fr = N_fr_ >> path.k_fr, rows = path.rows;
-        const std::size_t R = path_rows(path, len);
-        const std::size_t first_row = format_ == jtfs_format::time ? path.first_channel : p * rows;
-        // The cotangent of the time-last rows, B x rows x len, in tmp.
-        if (path.order == 2 && local_) {
-            const int level = second_order_level(g_, path.j2);
-            if (with_values) average_in_time(path, len);
-            emit_backward(first_row, rows, r(joint::time_averaged), Np_ >> g_.time.log2_stride, with_values, cotangent,
-                          r(joint::time_averaged));
-            lowpass_adjoint_rows(r(joint::time_averaged), B_ * rows, ctx().phi(level), len, g_.time.log2_stride - level,
-                                 r(joint::tmp));
-        } else {
-            emit_backward(first_row, rows, r(joint::transposed), len, with_values, cotangent, r(joint::tmp));
-        }
-        // Back through the transpose and the averaging along n1 to |Y|
-        // (grad_modulus), the modulus and the filter, to the spectrum.
-        Real* grad_modulus = r(joint::averaged);
-        if (!path.averaged_fr) {
-            w_.transpose(r(joint::tmp), B_, rows, len, r(joint::averaged), len, R);
-            if (path.summed_fr) {
-                w_.sum_adjoint(r(joint::averaged), 1, rows_t, n_fr, r(joint::time_averaged));
-                grad_modulus = r(joint::time_averaged);
-            }
-        } else {
-            grad_modulus = r(joint::time_averaged);
-        }
-        const auto filter = ctx().frequency_filter(path.n_fr);
-        const auto average = ctx().phi_F_averaging(path.k_fr);
-        over_rows(len, N_fr_, [&](std::size_t row, std::size_t count) {
-            if (path.averaged_fr) {
-                const std::size_t b = row / len, t = row % len;
-                w_.project_rows_adjoint(r(joint::tmp) + b * rows * len + t, len, count, n_fr, average, rows,
-                                        grad_modulus + row * n_fr);
-            }
-            w_.modulus_adjoint(c(joint::y) + row * n_fr, r(joint::plane) + row * n_fr, grad_modulus + row * n_fr,
-                               c(joint::rows_hat) + row * n_fr, count, n_fr);
-            w_.inverse_dft_adjoint(c(joint::rows_hat) + row * n_fr, c(joint::product) + row * n_fr, count, n_fr);
-            w_.filter_subsample_adjoint(c(joint::product) + row * n_fr, filter, count, N_fr_, std::size_t{1} << path.k_fr,
-                                        c(joint::spare_c) + row * N_fr_, Real(1) / static_cast<Real>(n_fr));
-        });
-    }
+    // Rows per chunk of rows of n bins: the workspace's choice, fixed by the
+    // row length alone, so that the rows' values do not depend on how many
+    // threads run the chunks.
+    static std::size_t chunk_length(std::size_t n) { return Workspace::chunk_rows(n * sizeof(complex_type)); }
 
-    // body(row, count) for the rows row .. row + count - 1 of the B planes
-    // of len rows of N_fr_ bins, in chunks that stay within a plane: the
-    // workspace's chunk_rows (cache-sized on the CPU, a whole plane on a
-    // device), fixed by the row length alone, so that the rows' values do
-    // not depend on how many threads run the chunks.
+    // body(worker, row, count) for the rows row .. row + count - 1 of the B
+    // planes of len rows, in chunks of chunk_length(N_fr) rows (cache-sized
+    // on the CPU, a whole plane on a device) that stay within a plane.
     template <class Body>
-    void over_rows(std::size_t len, std::size_t row_length, Body&& body) {
-        const std::size_t chunk = std::min(len, Workspace::chunk_rows(row_length * sizeof(complex_type)));
-        const std::size_t per_plane = (len + chunk - 1) / chunk;
-        run_chunks_(B_ * per_plane, [&](std::size_t i) {
+    void over_rows(std::size_t len, Body&& body) {
+        const std::size_t chunk = std::min(len, chunk_length(N_fr_)), per_plane = (len + chunk - 1) / chunk;
+        run_chunks_(B_ * per_plane, [&](std::size_t worker, std::size_t i) {
             const std::size_t t = (i % per_plane) * chunk;
-            body((i / per_plane) * len + t, std::min(chunk, len - t));
+            body(worker, (i / per_plane) * len + t, std::min(chunk, len - t));
         });
     }
 
@@ -449,6 +502,7 @@ private:
     std::size_t Np_, N_fr_;
     bool local_;
     std::vector<std::size_t> spectrum_offset_;  // of U1[n1]'s spectrum in u1_hat, per signal
+    std::vector<std::size_t> plane_offset_;     // of a plane's paths' rows in transposed and tmp
     chunk_runner run_chunks_;
 };
 

@@ -430,15 +430,16 @@ struct dense_matrix {
 // What a backend's context holds beside the time filters for joint
 // time-frequency scattering: the frequential filters, compact, the lengths
 // of the n1 axis it transforms (N_padded_fr >> l for l < levels), and the
-// averaging along n1 by phi_F as matrices (averaging_matrix, level k to the
-// stride along n1, for k = 0 .. log2_stride_fr). Empty (N_padded_fr = 0)
-// for Scattering1D.
+// reductions along n1 as matrices, by level: phi_F's average to the stride
+// along n1 (averaging_matrix, levels 0 .. log2_stride_fr), the rows as they
+// are and their sum (selection_matrix, summation_matrix, levels 0 ..
+// levels - 1). Empty (N_padded_fr = 0) for Scattering1D.
 struct frequency_axis {
     std::size_t N_padded_fr = 0;
     int levels = 0;
     std::vector<compact_level> phi_F;    // phi_F's levels 0 .. levels - 1
     std::vector<compact_level> filters;  // [phi1_fr] + psis_fr, level 0
-    std::vector<dense_matrix> phi_F_averaging;
+    std::vector<dense_matrix> phi_F_averaging, selection, summation;
 };
 
 // Values per signal of each of a workspace's buffers (real ones, complex

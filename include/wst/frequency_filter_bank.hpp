@@ -91,4 +91,14 @@ inline dense_matrix averaging_matrix(const compact_level& level, int log2_subsam
     return A;
 }
 
+// The other reductions along n1 of a path's rows (n values each), as
+// matrices for the same product: the rows as they are (spin 0, or F = 0:
+// the identity, an exact copy) and their sum (F global: one row of ones).
+inline dense_matrix selection_matrix(std::size_t n) {
+    dense_matrix A{n, n, std::vector<double>(n * n, 0.0)};
+    for (std::size_t i = 0; i < n; ++i) A.values[i * n + i] = 1.0;
+    return A;
+}
+inline dense_matrix summation_matrix(std::size_t n) { return {1, n, std::vector<double>(n, 1.0)}; }
+
 }  // namespace wst

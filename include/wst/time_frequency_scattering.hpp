@@ -52,15 +52,19 @@ public:
                                               params_.Q_fr, geometry_.F, geometry_.log2_stride_fr + 1);
         time_specs_ = scattering_filter_specs(params_.J, params_.Q.q1, params_.Q.q2, geometry_.time.T);
         paths_ = joint_paths(geometry_, params_.format, time_specs_, frequency_);
-        frequency_axis axis{static_cast<std::size_t>(geometry_.N_padded_fr), 1, {}, {}, {}};
+        frequency_axis axis{static_cast<std::size_t>(geometry_.N_padded_fr), 1, {}, {}, {}, {}, {}};
         for (const auto& level : frequency_.phi_F.levels) axis.phi_F.push_back(compact(level));
         for (int k = 0; k <= geometry_.log2_stride_fr; ++k)
             axis.phi_F_averaging.push_back(averaging_matrix(axis.phi_F[static_cast<std::size_t>(k)], geometry_.log2_stride_fr - k));
         for (const auto& f : frequency_.filters) axis.filters.push_back(compact(f.values));
         for (const auto& p : paths_) axis.levels = std::max({axis.levels, p.k_fr + 1, p.level_fr + 1});
+        for (int k = 0; k < axis.levels; ++k) {
+            axis.selection.push_back(selection_matrix(axis.N_padded_fr >> k));
+            axis.summation.push_back(summation_matrix(axis.N_padded_fr >> k));
+        }
         executor_.set_context(std::make_unique<context_type>(
             time.psi1, time.psi2, time.phi, static_cast<std::size_t>(geometry_.time.N_padded), executor_.settings().planning,
-            axis, walk_type::buffers(geometry_, bank_, paths_)));
+            axis, walk_type::buffers(geometry_, bank_, paths_, static_cast<std::size_t>(executor_.threads()))));
         if (on_warning)
             for (const auto& w : geometry_.time.warnings) on_warning(w);
     }
@@ -225,8 +229,8 @@ private:
             executor_.parallel_for(B, [&](std::size_t, std::size_t b) { run(b, in_order); });
             return;
         }
-        const core::chunk_runner on_threads = [this](std::size_t count, const std::function<void(std::size_t)>& body) {
-            executor_.parallel_for(count, [&](std::size_t, std::size_t i) { body(i); });
+        const core::chunk_runner on_threads = [this](std::size_t count, const core::chunk_body& body) {
+            executor_.parallel_for(count, body);
         };
         for (std::size_t b = 0; b < B; ++b) run(b, on_threads);
     }

@@ -83,8 +83,14 @@ struct fftw {
             for (const auto& f : psi2) psi2_.push_back(convert(f));
             phi_F_ = convert(frequency.phi_F);
             frequency_ = convert(frequency.filters);
-            for (const auto& m : frequency.phi_F_averaging)
-                phi_F_averaging_.push_back({std::vector<Real>(m.values.begin(), m.values.end()), m.rows, m.cols});
+            auto convert_matrices = [](const std::vector<dense_matrix>& matrices) {
+                std::vector<stored_matrix> out;
+                for (const auto& m : matrices) out.push_back({std::vector<Real>(m.values.begin(), m.values.end()), m.rows, m.cols});
+                return out;
+            };
+            phi_F_averaging_ = convert_matrices(frequency.phi_F_averaging);
+            selection_ = convert_matrices(frequency.selection);
+            summation_ = convert_matrices(frequency.summation);
             mirrored_.assign(r2c_.size(), 0);
             auto note_mirrored = [&](const std::vector<stored>& levels) {
                 for (const auto& level : levels) {
@@ -122,11 +128,10 @@ struct fftw {
         // Joint scattering: phi_F at a level, and frequential filter n_fr.
         window phi_F(int level) const { return view(phi_F_[static_cast<std::size_t>(level)]); }
         window frequency_filter(std::size_t n_fr) const { return view(frequency_[n_fr]); }
-        // The averaging along n1 by phi_F from level k (averaging_matrix).
-        elementwise::matrix_view<Real> phi_F_averaging(int level) const {
-            const auto& m = phi_F_averaging_[static_cast<std::size_t>(level)];
-            return {m.values.data(), m.rows, m.cols};
-        }
+        // The reductions along n1 of rows at level k (frequency_axis).
+        elementwise::matrix_view<Real> phi_F_averaging(int level) const { return view(phi_F_averaging_, level); }
+        elementwise::matrix_view<Real> selection(int level) const { return view(selection_, level); }
+        elementwise::matrix_view<Real> summation(int level) const { return view(summation_, level); }
 
     private:
         struct stored {
@@ -138,6 +143,10 @@ struct fftw {
             std::size_t rows, cols;
         };
         static window view(const stored& s) { return {s.values.data(), s.start, s.values.size(), s.n}; }
+        static elementwise::matrix_view<Real> view(const std::vector<stored_matrix>& matrices, int level) {
+            const auto& m = matrices[static_cast<std::size_t>(level)];
+            return {m.values.data(), m.rows, m.cols};
+        }
 
         std::size_t N_padded_;
         std::size_t longest_ = 0;
@@ -146,7 +155,7 @@ struct fftw {
         std::vector<std::unique_ptr<plan>> r2c_, c2c_backward_, c2c_forward_, c2r_;
         std::vector<stored> phi_, phi_F_, frequency_;
         std::vector<std::vector<stored>> psi1_, psi2_;
-        std::vector<stored_matrix> phi_F_averaging_;
+        std::vector<stored_matrix> phi_F_averaging_, selection_, summation_;
         std::vector<std::size_t> mirrored_;
     };
 
