@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <complex>
+#include <cstring>
 #include <random>
 
 using fftw = wst::backend::fftw;
@@ -157,4 +159,34 @@ TEST_CASE("rfft's mirrored float bins equal hermitian_extend's", "[elementwise]"
         CHECK(std::signbit(extended[2 * k + 1]) == std::signbit(spectrum[k].imag()));
         CHECK(extended[2 * k + 1] == spectrum[k].imag());
     }
+}
+
+TEMPLATE_TEST_CASE("the CPU backend's modulus adjoint equals elementwise::modulus_adjoint's, bit for bit", "[elementwise]",
+                   float, double) {
+    using Real = TestType;
+    const std::size_t n = 4096;
+    const auto values = random_values(3 * n, 11);
+    std::vector<std::complex<Real>> z(n);
+    std::vector<Real> g(n), abs_z(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        // Zeros (the adjoint's 0), tiny and huge values among ordinary ones.
+        const Real scale = i % 5 == 0 ? Real(0) : i % 7 == 0 ? Real(1e-30) : i % 11 == 0 ? Real(1e30) : Real(1);
+        z[i] = {static_cast<Real>(values[i]) * scale, static_cast<Real>(values[n + i]) * scale};
+        g[i] = static_cast<Real>(values[2 * n + i]);
+    }
+    const wst::backend::fftw::context<Real> ctx({}, {}, {}, 16);
+    const wst::backend::fftw::workspace<Real> w(ctx, 1);
+    w.modulus(z.data(), abs_z.data(), 1, n);
+    std::vector<std::complex<Real>> got(n);
+    w.modulus_adjoint(z.data(), abs_z.data(), g.data(), got.data(), 1, n);
+    std::vector<Real> expected(2 * n);
+    const wst::elementwise::modulus_adjoint<Real> op;
+    for (std::size_t i = 0; i < n; ++i) op(reinterpret_cast<const Real*>(z.data()), g.data(), abs_z[i], i, expected.data());
+    std::size_t differing = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        for (int part = 0; part < 2; ++part) {
+            const Real a = part == 0 ? got[i].real() : got[i].imag(), b = expected[2 * i + static_cast<std::size_t>(part)];
+            differing += std::memcmp(&a, &b, sizeof(Real)) != 0;
+        }
+    CHECK(differing == 0);
 }

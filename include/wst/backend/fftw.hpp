@@ -23,6 +23,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -408,12 +409,26 @@ struct fftw {
             }
         }
 
-        // G_z = g z / |z| (0 where z = 0), given |z| as modulus() computed it.
+        // G_z = g z / |z| (0 where z = 0), given |z| as modulus() computed it:
+        // elementwise::modulus_adjoint's values, bit for bit (tested), in a
+        // form GCC vectorizes. Its `|z| > 0 ? g / |z| : 0` stays scalar
+        // under the default -ftrapping-math (a floating-point comparison
+        // blocks the if-conversion); here the quotient is taken everywhere
+        // and cleared by an integer mask where |z| is +0 (|z| >= 0, never
+        // -0 or NaN for finite z), a quarter of the time in float.
         void modulus_adjoint(const complex_type* z, const Real* abs_z, const Real* g, complex_type* G_z, std::size_t B,
                              std::size_t n) const {
-            const elementwise::modulus_adjoint<Real> op;
-            for (std::size_t i = 0; i < B * n; ++i)
-                op(reinterpret_cast<const Real*>(z), g, abs_z[i], i, reinterpret_cast<Real*>(G_z));
+            using bits = std::conditional_t<sizeof(Real) == 4, std::uint32_t, std::uint64_t>;
+            const Real* __restrict zr = reinterpret_cast<const Real*>(z);
+            const Real* __restrict r = abs_z;
+            const Real* __restrict cotangent = g;
+            Real* __restrict out = reinterpret_cast<Real*>(G_z);
+            for (std::size_t i = 0; i < B * n; ++i) {
+                const bits keep = bits{0} - static_cast<bits>(std::bit_cast<bits>(r[i]) != 0);
+                const Real w = std::bit_cast<Real>(static_cast<bits>(std::bit_cast<bits>(cotangent[i] / r[i]) & keep));
+                out[2 * i] = w * zr[2 * i];
+                out[2 * i + 1] = w * zr[2 * i + 1];
+            }
         }
 
         // Adjoint of unpad: the cotangent in [start, end) of each row, 0 elsewhere.
