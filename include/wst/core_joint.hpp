@@ -21,6 +21,7 @@
 #pragma once
 
 #include "wst/core.hpp"
+#include "wst/elementwise.hpp"
 #include "wst/jtfs_paths.hpp"
 
 #include <algorithm>
