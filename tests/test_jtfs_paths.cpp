@@ -132,8 +132,7 @@ TEST_CASE("JTFS parameters: every bad value named, with what is allowed", "[jtfs
     CHECK_THROWS_WITH(wst::make_jtfs_geometry(with([](auto& p) { p.stride_fr = 16; })), Contains("must not exceed F = 8"));
     CHECK_THROWS_WITH(wst::make_jtfs_geometry(with([](auto& p) { p.F = 0, p.stride_fr = 2; })),
                       Contains("only allowed with local averaging"));
-    CHECK_THROWS_WITH(wst::make_jtfs_geometry(with([](auto& p) { p.out_type = wst::out_type::list; })),
-                      Contains("out_type = list is invalid"));
+    CHECK_NOTHROW(wst::make_jtfs_geometry(with([](auto& p) { p.out_type = wst::out_type::list; })));
     // Kymatio fails in np.stack on these; wst says why.
     CHECK_THROWS_WITH(wst::make_jtfs_geometry(with([](auto& p) { p.F = wst::global, p.format = wst::jtfs_format::joint; })),
                       Contains("format joint needs F >= 1"));

@@ -15,7 +15,9 @@ namespace wst {
 
 // Kymatio's format: 'time' stacks every (n1, path) row as a channel,
 // (B, C, N_out); 'joint' keeps each path's rows together, (B, n_paths,
-// n_rows, N_out), without order 0.
+// n_rows, N_out), without order 0. The list output (out_type list) of
+// format time has one entry per channel, that of format joint one per path
+// (its rows cut to n1 < n1_max, with Kymatio's rule), order 0 first in both.
 enum class jtfs_format { time, joint };
 
 // The arguments of kymatio.TimeFrequencyScattering(J, J_fr, Q, shape, T,
@@ -46,23 +48,44 @@ struct jtfs_geometry {
     long long N_padded_fr = 0;    // the n1 axis zero-padded: a multiple of 2^J_fr and of stride_fr
 };
 
+// The array output of format joint, (B, n_paths, rows, N_out), needs every
+// path to have the same number of rows: averaging along n1 (F not 0, not
+// global: the spin 0 paths keep all their rows, the others would have one)
+// and stride_fr <= 2^J_fr (every path then has N_padded_fr / stride_fr
+// rows). Throws naming the parameter where it has not; the list output
+// (out_type list, scattering_list()) has no such need.
+inline void check_joint_array(const jtfs_params& p, const jtfs_geometry& g) {
+    using detail::reject;
+    if (p.format != jtfs_format::joint) return;
+    if (g.average_fr != averaging::mode::local)
+        reject("F", p.F.to_string(),
+               "format joint needs F >= 1 for the array output: without averaging along frequency (F = 0) or with "
+               "global averaging the paths have different numbers of rows (use format time, or out_type = list "
+               "and scattering_list())");
+    if (g.log2_stride_fr > p.J_fr)
+        reject("stride_fr", 1LL << g.log2_stride_fr,
+               "format joint needs stride_fr <= 2^J_fr = " + std::to_string(1LL << p.J_fr) +
+                   " for the array output (the default stride_fr is F), so that every path has the same number "
+                   "of rows (or use out_type = list and scattering_list())");
+}
+
 // Checks every parameter (throwing wst::invalid_argument naming the
 // parameter, its value and what is allowed) and derives the sizes. Where
 // Kymatio fails with an exception deep in its computation, wst either
 // rejects the parameters here with a clear message or computes what the
 // parameters mean (README: "JTFS: differences from Kymatio"):
 //   - stride_fr must not exceed F (as stride must not exceed T);
-//   - format joint needs averaging along n1 (F not 0, not global: the spin 0
-//     paths keep all their rows, the others would have one) and stride_fr <=
-//     2^J_fr (every path then has N_padded_fr / stride_fr rows);
+//   - the array output of format joint: check_joint_array (out_type array);
 //   - N_padded_fr is rounded up to a multiple of stride_fr where Kymatio's
 //     rule gives a length that stride_fr does not divide (Kymatio fails).
+// T = 0 (no averaging in time), which Kymatio allows with out_type list, is
+// rejected with either out_type: the joint walk averages in time.
 inline jtfs_geometry make_jtfs_geometry(const jtfs_params& p) {
     using detail::reject;
-    if (p.out_type != out_type::array)
-        reject("out_type", "list", "TimeFrequencyScattering gives the array output only (out_type = array)");
     if (!p.T.is_default() && !p.T.is_global() && p.T.value() == 0)
-        reject("T", 0, "the array output needs averaging in time: T >= 1 or global");
+        reject("T", 0,
+               "TimeFrequencyScattering needs averaging in time, T >= 1 or global, with either out_type (Kymatio "
+               "allows T = 0 with out_type = list; wst's joint walk does not compute it)");
     jtfs_geometry g;
     g.time = make_geometry({.J = p.J, .shape = p.shape, .Q = p.Q, .T = p.T, .stride = p.stride, .max_order = 2,
                             .out_type = p.out_type});
@@ -106,16 +129,7 @@ inline jtfs_geometry make_jtfs_geometry(const jtfs_params& p) {
     } else {
         g.log2_stride_fr = g.log2_F;
     }
-    if (p.format == jtfs_format::joint) {
-        if (g.average_fr != averaging::mode::local)
-            reject("F", p.F.to_string(),
-                   "format joint needs F >= 1: without averaging along frequency (F = 0) or with global "
-                   "averaging the paths have different numbers of rows (use format time)");
-        if (g.log2_stride_fr > p.J_fr)
-            reject("stride_fr", 1LL << g.log2_stride_fr,
-                   "format joint needs stride_fr <= 2^J_fr = " + std::to_string(octave_fr) +
-                       " (the default stride_fr is F), so that every path has the same number of rows");
-    }
+    if (p.out_type == out_type::array) check_joint_array(p, g);
 
     // Zero padding of the n1 axis: at least 8 min(F, 2^J_fr) rows, the
     // total rounded down to a multiple of 2^J_fr (Kymatio's rule), and up to

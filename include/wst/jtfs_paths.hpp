@@ -18,6 +18,7 @@
 
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <cstddef>
 #include <limits>
 #include <stdexcept>
@@ -107,14 +108,18 @@ struct jtfs_meta {
     Eigen::ArrayXd n_fr, xi_fr, sigma_fr, j_fr, spin;
 };
 
+// with_order_0: a first row for order 0 (format time always; format joint
+// with out_type list, whose output has order 0 first, as Kymatio's meta()).
 inline jtfs_meta joint_meta(const std::vector<joint_path>& paths, jtfs_format format,
-                            const std::vector<filter_spec>& time_filters, const frequency_filter_bank& bank) {
+                            const std::vector<filter_spec>& time_filters, const frequency_filter_bank& bank,
+                            bool with_order_0) {
     std::vector<const filter_spec*> psi1, psi2;
     for (const auto& s : time_filters) {
         if (s.kind == filter_kind::psi1) psi1.push_back(&s);
         if (s.kind == filter_kind::psi2) psi2.push_back(&s);
     }
-    const auto C = static_cast<Eigen::Index>(joint_output_size(paths, format));
+    const auto C = static_cast<Eigen::Index>(joint_output_size(paths, format) +
+                                             (format == jtfs_format::joint && with_order_0 ? 1 : 0));
     const double nan = std::numeric_limits<double>::quiet_NaN();
     jtfs_meta m{{}, {}, Eigen::ArrayXXd::Constant(C, 2, nan), Eigen::ArrayXXd::Constant(C, 2, nan),
                 Eigen::ArrayXXd::Constant(C, 2, nan), Eigen::ArrayXXd::Constant(C, 2, nan),
@@ -124,7 +129,7 @@ inline jtfs_meta joint_meta(const std::vector<joint_path>& paths, jtfs_format fo
     auto set_filter = [&](int column, const filter_spec& s, int index) {
         m.n(c, column) = index, m.xi(c, column) = s.xi, m.sigma(c, column) = s.sigma, m.j(c, column) = s.j;
     };
-    if (format == jtfs_format::time) {
+    if (format == jtfs_format::time || with_order_0) {
         m.order.push_back(0);
         m.key.push_back({});
         ++c;
@@ -148,6 +153,95 @@ inline jtfs_meta joint_meta(const std::vector<joint_path>& paths, jtfs_format fo
         }
     }
     return m;
+}
+
+inline jtfs_meta joint_meta(const std::vector<joint_path>& paths, jtfs_format format,
+                            const std::vector<filter_spec>& time_filters, const frequency_filter_bank& bank) {
+    return joint_meta(paths, format, time_filters, bank, format == jtfs_format::time);
+}
+
+// --- the list output (out_type list) ------------------------------------
+// The paths of Kymatio's list output, laid out as the walk's format time
+// (channel 0 order 0, path p's rows from first_channel), so that one walk in
+// format time computes every entry:
+//   format time: the time format's paths (each row an entry of its own);
+//   format joint: each path's rows cut along n1 as Kymatio's
+//     unpad_frequency cuts them, 1 + n1_max / n1_stride rows (so one row of
+//     the zero padding where n1_stride divides n1_max), at most the rows the
+//     path has (one where it sums over n1). The array of format joint keeps
+//     every row instead (N_padded_fr / stride_fr).
+inline std::vector<joint_path> joint_list_paths(const jtfs_geometry& g, jtfs_format format,
+                                                const std::vector<filter_spec>& time_filters,
+                                                const frequency_filter_bank& bank) {
+    std::vector<joint_path> paths = joint_paths(g, jtfs_format::time, time_filters, bank);
+    if (format == jtfs_format::time) return paths;
+    std::size_t channel = 1;
+    for (auto& p : paths) {
+        const std::size_t rows = p.summed_fr ? 1 : static_cast<std::size_t>(g.N_padded_fr) >> p.level_fr;
+        p.rows = std::min(1 + p.n1_max / p.n1_stride, rows);
+        p.first_channel = channel;
+        channel += p.rows;
+    }
+    return paths;
+}
+
+// The fields of one entry of Kymatio's list output (its dict without coef),
+// and where its rows are in the list layout of joint_list_paths.
+struct jtfs_list_key {
+    // Kymatio's 'n': () at order 0; format time (n1, n_fr) at order 1,
+    // (n1, n2, n_fr) at order 2; format joint (n_fr) and (n2, n_fr).
+    std::vector<int> n;
+    // Kymatio's 'j': (), (-1) at order 1, (-1, j2) at order 2 (the -1 stands
+    // for the n1 axis, in both formats).
+    std::vector<int> j;
+    // The scattering order, 0, 1 or 2 (as meta()'s; Kymatio's format time
+    // dicts say one less at orders 1 and 2: README).
+    int order = 0;
+    // Kymatio's 'n_fr', 'j_fr' (1-tuples there) and 'spin' (the sign of the
+    // frequential filter's xi): the frequential filter; -1, -1, 0 at order 0.
+    int n_fr = -1;
+    int j_fr = -1;
+    int spin = 0;
+    // Format joint (0 in format time and at order 0): Kymatio's 'n1_max'
+    // (first-order rows the path reads) and 'n1_stride' (n1 between two of
+    // its rows; row r is at n1 = r * n1_stride).
+    std::size_t n1_max = 0;
+    std::size_t n1_stride = 0;
+    // Its rows, first_channel .. first_channel + rows - 1 of all the list's
+    // rows side by side in list order (format time: one row, its channel in
+    // the array output).
+    std::size_t first_channel = 0;
+    std::size_t rows = 1;
+};
+
+// Every entry of the list output in Kymatio's order: order 0, then the
+// paths of list_paths (joint_list_paths) in their order, format time one
+// entry per row.
+inline std::vector<jtfs_list_key> joint_list_keys(const std::vector<joint_path>& list_paths, jtfs_format format,
+                                                  const frequency_filter_bank& bank) {
+    std::vector<jtfs_list_key> keys(1);  // order 0: n = j = ()
+    keys[0].first_channel = 0;
+    for (const auto& p : list_paths) {
+        const frequency_filter& f = bank.filters[p.n_fr];
+        jtfs_list_key k;
+        k.j = p.order == 1 ? std::vector<int>{-1} : std::vector<int>{-1, p.j2};
+        k.order = p.order;
+        k.n_fr = static_cast<int>(p.n_fr), k.j_fr = f.j, k.spin = f.spin;
+        if (format == jtfs_format::joint) {
+            k.n = p.order == 1 ? std::vector<int>{k.n_fr} : std::vector<int>{p.n2, k.n_fr};
+            k.n1_max = p.n1_max, k.n1_stride = p.n1_stride;
+            k.first_channel = p.first_channel, k.rows = p.rows;
+            keys.push_back(k);
+            continue;
+        }
+        for (std::size_t r = 0; r < p.rows; ++r) {
+            const int n1 = static_cast<int>(r * p.n1_stride);
+            k.n = p.order == 1 ? std::vector<int>{n1, k.n_fr} : std::vector<int>{n1, p.n2, k.n_fr};
+            k.first_channel = p.first_channel + r;
+            keys.push_back(k);
+        }
+    }
+    return keys;
 }
 
 }  // namespace wst
