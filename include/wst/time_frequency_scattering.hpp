@@ -25,6 +25,16 @@
 
 namespace wst {
 
+// One entry of the list output (out_type list): Kymatio's dict, its fields
+// (jtfs_list_key: n, j, order, n_fr, j_fr, spin, n1_max, n1_stride) and its
+// coefficients coef, (B, rows, N_out): format time one row (Kymatio's (B,
+// N_out)); format joint the path's rows along n1, row r at n1 = r *
+// n1_stride; order 0 one row in both.
+template <class Real>
+struct jtfs_path_output : jtfs_list_key {
+    scattering_array<Real> coef;
+};
+
 template <class Backend, class Real = double>
 class TimeFrequencyScattering : private signal_checks<Real> {
     static_assert(std::is_same_v<Real, float> || std::is_same_v<Real, double>, "Real must be float or double");
@@ -52,6 +62,8 @@ public:
                                               params_.Q_fr, geometry_.F, geometry_.log2_stride_fr + 1);
         time_specs_ = scattering_filter_specs(params_.J, params_.Q.q1, params_.Q.q2, geometry_.time.T);
         paths_ = joint_paths(geometry_, params_.format, time_specs_, frequency_);
+        list_paths_ = joint_list_paths(geometry_, params_.format, time_specs_, frequency_);
+        list_keys_ = joint_list_keys(list_paths_, params_.format, frequency_);
         frequency_axis axis{static_cast<std::size_t>(geometry_.N_padded_fr), 1, {}, {}, {}, {}, {}};
         for (const auto& level : frequency_.phi_F.levels) axis.phi_F.push_back(compact(level));
         for (int k = 0; k <= geometry_.log2_stride_fr; ++k)
@@ -62,9 +74,16 @@ public:
             axis.selection.push_back(selection_matrix(axis.N_padded_fr >> k));
             axis.summation.push_back(summation_matrix(axis.N_padded_fr >> k));
         }
+        // The buffers fit the walks of both outputs: the array's (paths_) and the list's (list_paths_).
+        const auto workers = static_cast<std::size_t>(executor_.threads());
+        buffer_layout buffers = walk_type::buffers(geometry_, bank_, paths_, workers);
+        const buffer_layout list_buffers = walk_type::buffers(geometry_, bank_, list_paths_, workers);
+        for (std::size_t i = 0; i < buffers.real.size(); ++i) buffers.real[i] = std::max(buffers.real[i], list_buffers.real[i]);
+        for (std::size_t i = 0; i < buffers.complex.size(); ++i)
+            buffers.complex[i] = std::max(buffers.complex[i], list_buffers.complex[i]);
         executor_.set_context(std::make_unique<context_type>(
             time.psi1, time.psi2, time.phi, static_cast<std::size_t>(geometry_.time.N_padded), executor_.settings().planning,
-            axis, walk_type::buffers(geometry_, bank_, paths_, static_cast<std::size_t>(executor_.threads()))));
+            axis, buffers));
         if (on_warning)
             for (const auto& w : geometry_.time.warnings) on_warning(w);
     }
@@ -91,8 +110,12 @@ public:
     // joint, the number of paths (Kymatio's output_size() counts one more
     // there: its key list keeps order 0's empty key).
     std::size_t output_size() const { return joint_output_size(paths_, params_.format); }
-    // Rows per path (format joint).
-    std::size_t rows_per_path() const { return paths_.front().rows; }
+    // Rows per path (format joint's array; rejected where the paths'
+    // numbers of rows differ, out_type list: list_keys() has them).
+    std::size_t rows_per_path() const {
+        require_array_output();
+        return paths_.front().rows;
+    }
     std::size_t output_length() const {
         if (geometry_.time.average == averaging::mode::global) return 1;
         const auto l = static_cast<std::size_t>(geometry_.time.log2_stride);
@@ -103,7 +126,17 @@ public:
         if (params_.format == jtfs_format::joint) return {paths_.size(), rows_per_path(), output_length()};
         return {output_size(), output_length()};
     }
-    jtfs_meta meta() const { return joint_meta(paths_, params_.format, time_specs_, frequency_); }
+    // One row per channel (format time) or path (format joint) of the
+    // output of out_type: with out_type list, format joint's meta has order
+    // 0 first (as Kymatio's; its list has order 0 first).
+    jtfs_meta meta() const {
+        return joint_meta(paths_, params_.format, time_specs_, frequency_,
+                          params_.format == jtfs_format::time || params_.out_type == out_type::list);
+    }
+    // The list output's entries, without coefficients, in its order
+    // (scattering_list() gives them with their coefficients).
+    const std::vector<jtfs_list_key>& list_keys() const { return list_keys_; }
+    std::size_t list_size() const { return list_keys_.size(); }
     // Rows per signal of the array output (channels, or paths x rows), and
     // the scattering order of each.
     std::size_t output_rows() const {
@@ -122,7 +155,9 @@ public:
     // --- the transform -------------------------------------------------------
     // The array output of B signals: (B, C, N_out) in format time; in
     // format joint (B, n_paths x rows, N_out), which is (B, n_paths, rows,
-    // N_out) in C order (output_shape()).
+    // N_out) in C order (output_shape()). Given with either out_type (as
+    // Scattering1D's), except where it does not exist: format joint with F
+    // = 0, F global or stride_fr > 2^J_fr (allowed with out_type list only).
     template <class Derived>
     scattering_array<Real> scattering(const Eigen::DenseBase<Derived>& x) const {
         const signal_array<Real> rows = checks::as_rows(x);
@@ -130,21 +165,36 @@ public:
     }
 
     scattering_array<Real> scattering(const Real* x, std::size_t B, std::size_t N) const {
-        checks::check_shape(x, B, N, static_cast<std::size_t>(geometry_.time.N));
-        checks::check_finite(x, B * N, "x", N);
-        const std::size_t rows = output_rows();
-        scattering_array<Real> out(B, rows, output_length());
-        const staged<const Real> in(executor_, {{x, B * N}});
-        const staged<Real> result(executor_, {{out.data(), out.size()}});
-        const std::size_t per_signal = rows * output_length();
-        over_signals(B, [&](std::size_t b, const core::chunk_runner& chunks) {
-            lease w(executor_);
-            walk_type(*w, geometry_, bank_, paths_, params_.format, 1, chunks)
-                .forward(in[0] + b * N, result[0] + b * per_signal, per_signal);
-            (*w).synchronize();
-        });
-        result.download();
-        checks::check_no_overflow(out.data(), out.size(), x, B * N, "coefficients");
+        require_array_output();
+        return forward(x, B, N, paths_, params_.format, output_rows());
+    }
+
+    // The list output (Kymatio's out_type='list'): every entry in Kymatio's
+    // order, order 0 first, with its fields and (B, rows, N_out)
+    // coefficients (jtfs_path_output). Format time: one entry per channel of
+    // the array output, the same numbers. Format joint: one per path, its
+    // rows cut along n1 as Kymatio cuts them (1 + n1_max / n1_stride rows, at
+    // most those the path has), where the array keeps them all. Given with
+    // either out_type.
+    template <class Derived>
+    std::vector<jtfs_path_output<Real>> scattering_list(const Eigen::DenseBase<Derived>& x) const {
+        const signal_array<Real> rows = checks::as_rows(x);
+        return scattering_list(rows.data(), static_cast<std::size_t>(rows.rows()),
+                               static_cast<std::size_t>(rows.cols()));
+    }
+
+    std::vector<jtfs_path_output<Real>> scattering_list(const Real* x, std::size_t B, std::size_t N) const {
+        const std::size_t L = output_length();
+        const scattering_array<Real> flat = forward(x, B, N, list_paths_, jtfs_format::time, list_rows());
+        std::vector<jtfs_path_output<Real>> out;
+        out.reserve(list_keys_.size());
+        for (const auto& k : list_keys_) {
+            jtfs_path_output<Real> e{k, scattering_array<Real>(B, k.rows, L)};
+            for (std::size_t b = 0; b < B; ++b)
+                std::copy_n(flat.data() + (b * flat.channels() + k.first_channel) * L, k.rows * L,
+                            e.coef.data() + b * k.rows * L);
+            out.push_back(std::move(e));
+        }
         return out;
     }
 
@@ -160,24 +210,37 @@ public:
     }
 
     void backward(const Real* x, std::size_t B, std::size_t N, const scattering_array<Real>& g, Real* grad) const {
+        require_array_output();
         checks::check_shape(x, B, N, static_cast<std::size_t>(geometry_.time.N));
         checks::check_finite(x, B * N, "x", N);
         check_array(g, B, "g");
-        const std::size_t L = output_length(), per_signal = output_rows() * L;
-        const staged<const Real> in(executor_, {{x, B * N}, {g.data(), g.size()}});
-        const staged<Real> result(executor_, {{grad, B * N}});
-        over_signals(B, [&](std::size_t b, const core::chunk_runner& chunks) {
-            const Real* g_b = in[1] + b * per_signal;
-            auto cotangent = [&](workspace_type& w, std::size_t first_row, std::size_t rows, const Real*, Real* out) {
-                w.copy_rows(g_b + first_row * L, L, out, L, rows, L);
-            };
-            lease w(executor_);
-            walk_type(*w, geometry_, bank_, paths_, params_.format, 1, chunks)
-                .vjp(in[0] + b * N, false, cotangent, result[0] + b * N);
-            (*w).synchronize();
-        });
-        result.download();
-        checks::check_no_overflow(grad, B * N, x, B * N, "gradient");
+        reverse(x, B, N, g, paths_, params_.format, grad);
+    }
+
+    // Gradient with respect to x of the sum over the entries of sum(coef *
+    // g_entry), g shaped like the list output (an entry per entry of
+    // scattering_list(x), coef (B, rows, N_out) each).
+    template <class Derived>
+    signal_array<Real> backward(const Eigen::DenseBase<Derived>& x, const std::vector<jtfs_path_output<Real>>& g) const {
+        const signal_array<Real> rows = checks::as_rows(x);
+        signal_array<Real> grad(rows.rows(), rows.cols());
+        backward(rows.data(), static_cast<std::size_t>(rows.rows()), static_cast<std::size_t>(rows.cols()), g, grad.data());
+        return grad;
+    }
+
+    void backward(const Real* x, std::size_t B, std::size_t N, const std::vector<jtfs_path_output<Real>>& g,
+                  Real* grad) const {
+        checks::check_shape(x, B, N, static_cast<std::size_t>(geometry_.time.N));
+        checks::check_finite(x, B * N, "x", N);
+        check_list(g, B, "g");
+        // The entries' cotangents side by side, as the list walk's channels.
+        const std::size_t L = output_length();
+        scattering_array<Real> flat(B, list_rows(), L);
+        for (std::size_t e = 0; e < g.size(); ++e)
+            for (std::size_t b = 0; b < B; ++b)
+                std::copy_n(g[e].coef.data() + b * list_keys_[e].rows * L, list_keys_[e].rows * L,
+                            flat.data() + (b * flat.channels() + list_keys_[e].first_channel) * L);
+        reverse(x, B, N, flat, list_paths_, jtfs_format::time, grad);
     }
 
     // Loss between S(y) and a target shaped like the array output (batch B,
@@ -186,6 +249,7 @@ public:
     template <class Derived>
     loss_and_gradient<Real> loss_gradient(const Eigen::DenseBase<Derived>& y, const scattering_array<Real>& target,
                                           wst::loss kind, const order_weights& weights = {1, 1, 1}) const {
+        require_array_output();
         const signal_array<Real> signals = checks::as_rows(y);
         const auto B = static_cast<std::size_t>(signals.rows());
         check_array(target, target.batch() == 1 ? 1 : B, "target");
@@ -198,6 +262,7 @@ public:
     // repeated loss_gradient calls that then send only y.
     using resident_target = wst::resident_target<Backend, Real>;
     resident_target resident(const scattering_array<Real>& target) const {
+        require_array_output();
         if (target.batch() == 0) detail::reject("target", "an empty batch (B = 0)", "at least one target signal");
         check_array(target, target.batch(), "target");
         executor_.context().activate();
@@ -210,6 +275,7 @@ public:
     loss_and_gradient<Real> loss_gradient(const Eigen::DenseBase<Derived>& y, const resident_target& target,
                                           const std::vector<std::size_t>& rows, wst::loss kind,
                                           const order_weights& weights = {1, 1, 1}) const {
+        require_array_output();
         const signal_array<Real> signals = checks::as_rows(y);
         const auto B = static_cast<std::size_t>(signals.rows());
         target.check_rows(rows, B);
@@ -233,6 +299,70 @@ private:
             executor_.parallel_for(count, body);
         };
         for (std::size_t b = 0; b < B; ++b) run(b, on_threads);
+    }
+
+    // Channels of the list layout (list_paths_ in format time, order 0 first).
+    std::size_t list_rows() const { return joint_output_size(list_paths_, jtfs_format::time); }
+
+    // The array output exists but in format joint with paths of different
+    // numbers of rows (F = 0 or global, stride_fr > 2^J_fr; out_type list).
+    void require_array_output() const { check_joint_array(params_, geometry_); }
+
+    // The walk over paths in format: B signals to (B, rows, N_out).
+    scattering_array<Real> forward(const Real* x, std::size_t B, std::size_t N, const std::vector<joint_path>& paths,
+                                   jtfs_format format, std::size_t rows) const {
+        checks::check_shape(x, B, N, static_cast<std::size_t>(geometry_.time.N));
+        checks::check_finite(x, B * N, "x", N);
+        scattering_array<Real> out(B, rows, output_length());
+        const staged<const Real> in(executor_, {{x, B * N}});
+        const staged<Real> result(executor_, {{out.data(), out.size()}});
+        const std::size_t per_signal = rows * output_length();
+        over_signals(B, [&](std::size_t b, const core::chunk_runner& chunks) {
+            lease w(executor_);
+            walk_type(*w, geometry_, bank_, paths, format, 1, chunks)
+                .forward(in[0] + b * N, result[0] + b * per_signal, per_signal);
+            (*w).synchronize();
+        });
+        result.download();
+        checks::check_no_overflow(out.data(), out.size(), x, B * N, "coefficients");
+        return out;
+    }
+
+    // The reverse walk over paths in format, g shaped like its output (checked).
+    void reverse(const Real* x, std::size_t B, std::size_t N, const scattering_array<Real>& g,
+                 const std::vector<joint_path>& paths, jtfs_format format, Real* grad) const {
+        const std::size_t L = output_length(), per_signal = g.channels() * L;
+        const staged<const Real> in(executor_, {{x, B * N}, {g.data(), g.size()}});
+        const staged<Real> result(executor_, {{grad, B * N}});
+        over_signals(B, [&](std::size_t b, const core::chunk_runner& chunks) {
+            const Real* g_b = in[1] + b * per_signal;
+            auto cotangent = [&](workspace_type& w, std::size_t first_row, std::size_t rows, const Real*, Real* out) {
+                w.copy_rows(g_b + first_row * L, L, out, L, rows, L);
+            };
+            lease w(executor_);
+            walk_type(*w, geometry_, bank_, paths, format, 1, chunks)
+                .vjp(in[0] + b * N, false, cotangent, result[0] + b * N);
+            (*w).synchronize();
+        });
+        result.download();
+        checks::check_no_overflow(grad, B * N, x, B * N, "gradient");
+    }
+
+    // A cotangent shaped like the list output of B signals, finite.
+    void check_list(const std::vector<jtfs_path_output<Real>>& g, std::size_t B, const std::string& name) const {
+        if (g.size() != list_keys_.size())
+            detail::reject(name, std::to_string(g.size()) + " entries",
+                           "one per entry of the list output (" + std::to_string(list_keys_.size()) + ")");
+        for (std::size_t e = 0; e < g.size(); ++e) {
+            const scattering_array<Real>& a = g[e].coef;
+            if (a.batch() != B || a.channels() != list_keys_[e].rows || a.length() != output_length()) {
+                std::ostringstream value, allowed;
+                value << "entry " << e << " of shape (" << a.batch() << ", " << a.channels() << ", " << a.length() << ")";
+                allowed << "(" << B << ", " << list_keys_[e].rows << ", " << output_length() << ") for that entry";
+                detail::reject(name, value.str(), allowed.str());
+            }
+            checks::check_finite(a.data(), a.size(), name);
+        }
     }
 
     // A cotangent shaped like the array output of B signals, finite.
@@ -287,6 +417,8 @@ private:
     frequency_filter_bank frequency_;
     std::vector<filter_spec> time_specs_;
     std::vector<joint_path> paths_;
+    std::vector<joint_path> list_paths_;   // the list output's walk, in format time (joint_list_paths)
+    std::vector<jtfs_list_key> list_keys_;  // its entries (joint_list_keys)
 };
 
 }  // namespace wst
