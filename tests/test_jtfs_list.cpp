@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <set>
@@ -167,7 +168,7 @@ TEST_CASE("JTFS list output in float is Kymatio's to float precision", "[jtfs][l
     }
 }
 
-TEST_CASE("JTFS list output is the array output's rows: every channel (time), each path's first rows (joint)",
+TEST_CASE("JTFS list output is the array output's rows: every channel (time, bit for bit), each path's first rows (joint)",
           "[jtfs][list]") {
     using namespace jtfs_list_test;
     const auto x = list_signals("small");
@@ -189,8 +190,12 @@ TEST_CASE("JTFS list output is the array output's rows: every channel (time), ea
     const auto joint_array = joint.scattering(x);
     const auto joint_list = joint.scattering_list(x);
     REQUIRE(joint_list.size() == 1 + joint.paths().size());
+    // The same rows to rounding: the averaging along n1 computes only the
+    // rows a path keeps, as a matrix product whose rounding may depend on
+    // how many.
     const std::size_t R = joint.rows_per_path();
-    bool same_rows = true, order_0 = true;
+    bool order_0 = true;
+    double difference = 0, largest = 0;
     for (std::size_t b = 0; b < array.batch(); ++b)
         for (std::size_t t = 0; t < array.length(); ++t) order_0 = order_0 && joint_list[0].coef(b, 0, t) == array(b, 0, t);
     for (std::size_t e = 1; e < joint_list.size(); ++e) {
@@ -198,11 +203,13 @@ TEST_CASE("JTFS list output is the array output's rows: every channel (time), ea
         CHECK(c.channels() <= R);
         for (std::size_t b = 0; b < c.batch(); ++b)
             for (std::size_t r = 0; r < c.channels(); ++r)
-                for (std::size_t t = 0; t < c.length(); ++t)
-                    same_rows = same_rows && c(b, r, t) == joint_array(b, (e - 1) * R + r, t);
+                for (std::size_t t = 0; t < c.length(); ++t) {
+                    difference = std::max(difference, std::abs(c(b, r, t) - joint_array(b, (e - 1) * R + r, t)));
+                    largest = std::max(largest, std::abs(c(b, r, t)));
+                }
     }
     CHECK(order_0);
-    CHECK(same_rows);
+    CHECK(difference <= 1e-14 * largest);
 
     // meta() follows the output of out_type: with out_type list, format
     // joint has order 0 first, as Kymatio's meta() and list.
