@@ -22,15 +22,6 @@ namespace {
 
 using fftw = wst::backend::fftw;
 
-// FFTW planning of the transforms: WST_PLANNING=estimate (default), measure or patient.
-wst::planning planning_from_environment() {
-    const char* p = std::getenv("WST_PLANNING");
-    const std::string v = p ? p : "estimate";
-    if (v == "measure") return wst::planning::measure;
-    if (v == "patient") return wst::planning::patient;
-    return wst::planning::estimate;
-}
-
 // Signals per forward walk (execution.signals_per_walk): WST_SIGNALS_PER_WALK, default the backend's.
 std::size_t signals_per_walk_from_environment() {
     const char* v = std::getenv("WST_SIGNALS_PER_WALK");
@@ -44,7 +35,6 @@ struct fixture {
     using Real = typename Transform::real_type;
     fixture(const Configuration& c, int threads)
         : S(c.params(), {.threads = threads,
-                         .planning = planning_from_environment(),
                          .signals_per_walk = signals_per_walk_from_environment()}),
           x(bench::noise<Real>(c.B, c.N, 1)),
           target(S.scattering(bench::noise<Real>(c.B, c.N, 2))),

@@ -69,9 +69,13 @@ struct scattering1d_params {
 
 // How thoroughly FFT plans are chosen when a transform is built: estimate
 // (instant), or measure / patient (FFTW times candidate algorithms: slower
-// to build, faster to run; its wisdom can be saved and loaded, see
-// wst::fftw::export_wisdom).
-enum class planning { estimate, measure, patient };
+// to build the first time, faster to run). Every choice uses the wisdom
+// FFTW already has (the system's, and the per-user cache that measured
+// plans fill: wst/backend/fftw_wisdom.hpp), so a size measured once on a
+// machine plans at once afterwards. automatic, the default: the
+// environment's WST_FFTW_PLANNING (estimate, measure or patient), measure
+// when it is not set.
+enum class planning { automatic, estimate, measure, patient };
 
 // How a transform computes, beside what it computes.
 struct execution {
@@ -79,7 +83,7 @@ struct execution {
     // otherwise over the first-order subtrees of each signal. The results
     // do not depend on the number of threads, bit for bit.
     int threads = 1;
-    wst::planning planning = wst::planning::estimate;
+    wst::planning planning = wst::planning::automatic;
     // Signals one walk of the tree carries through every primitive of the
     // forward pass (each FFT a batched one on a GPU): 0 leaves it to the
     // backend (1 on the CPU, where threads take whole signals; groups of the

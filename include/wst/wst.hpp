@@ -10,4 +10,5 @@
 #include "wst/time_frequency_scattering.hpp"
 #include "wst/optimize.hpp"
 #include "wst/phase_gradient.hpp"
+#include "wst/preplan.hpp"
 #include "wst/reconstruct.hpp"

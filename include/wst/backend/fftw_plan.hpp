@@ -46,6 +46,7 @@ struct api<double> {
     static void exec_c2r(plan p, complex* in, double* out) { fftw_execute_dft_c2r(p, in, out); }
     static void exec_c2c(plan p, complex* in, complex* out) { fftw_execute_dft(p, in, out); }
     static void destroy(plan p) { fftw_destroy_plan(p); }
+    static void set_time_limit(double seconds) { fftw_set_timelimit(seconds); }
 };
 
 template <>
@@ -63,6 +64,7 @@ struct api<float> {
     static void exec_c2r(plan p, complex* in, float* out) { fftwf_execute_dft_c2r(p, in, out); }
     static void exec_c2c(plan p, complex* in, complex* out) { fftwf_execute_dft(p, in, out); }
     static void destroy(plan p) { fftwf_destroy_plan(p); }
+    static void set_time_limit(double seconds) { fftwf_set_timelimit(seconds); }
 };
 
 // FFTW's wisdom (the plans measured so far, float and double) saved to and
@@ -110,7 +112,10 @@ inline constexpr std::size_t aligned_min_length = 16;
 // The transforms a plan can run.
 enum class transform { real_to_complex, complex_to_real, complex_backward, complex_forward };
 
-// One 1-D FFTW plan of a given kind and length, created under the planner lock.
+// One 1-D FFTW plan of a given kind and length, created under the planner
+// lock; a measuring planner stops after time_limit seconds when that is not
+// negative (FFTW's planner time limit, set for this plan only: it is reset
+// to none after).
 template <class Real>
 class plan {
     using A = api<Real>;
@@ -118,12 +123,13 @@ class plan {
 public:
     using kind = transform;
 
-    plan(kind k, std::size_t n, unsigned rigor = FFTW_ESTIMATE) {
+    plan(kind k, std::size_t n, unsigned rigor = FFTW_ESTIMATE, double time_limit = -1.0) {
         const unsigned flags = rigor | (n < aligned_min_length ? FFTW_UNALIGNED : 0u);
         aligned_buffer<std::complex<Real>> in(n), out(n);
         auto* cin = reinterpret_cast<typename A::complex*>(in.data());
         auto* cout = reinterpret_cast<typename A::complex*>(out.data());
         std::lock_guard<std::mutex> lock(planner_mutex());
+        A::set_time_limit(time_limit < 0 ? FFTW_NO_TIMELIMIT : time_limit);
         switch (k) {
             case kind::real_to_complex:
                 p_ = A::r2c(static_cast<int>(n), reinterpret_cast<Real*>(in.data()), cout, flags);
@@ -138,6 +144,7 @@ public:
                 p_ = A::c2c(static_cast<int>(n), cin, cout, FFTW_FORWARD, flags);
                 break;
         }
+        A::set_time_limit(FFTW_NO_TIMELIMIT);
         if (p_ == nullptr) throw std::runtime_error("FFTW could not create a plan");
     }
     plan(const plan&) = delete;
