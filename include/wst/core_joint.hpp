@@ -13,11 +13,14 @@
 //
 // The (time, n1) planes are stored n1-last, one row of N_padded_fr values
 // per time sample (zero from n1_max on), so that the convolutions along n1
-// are the backend's row primitives over B x time rows; a transpose brings
-// each path's rows back time-last for the averaging in time and the output.
-// The averaging along n1 comes before the averaging in time (Kymatio's
-// order is the other): both are linear and separable, and the rows to
-// average in time are then fewer. The results agree to rounding.
+// are the backend's row primitives over B x time rows; each path's
+// reduction along n1 (phi_F's average, the sum, or the rows kept) is one
+// matrix product that also brings its rows back time-last, for the
+// averaging in time and the output. The averaging along n1 comes before the
+// averaging in time (Kymatio's order is the other): both are linear and
+// separable, and the rows to average in time are then fewer. The results
+// agree to rounding. A plane's per-row work runs in cache-sized chunks of
+// rows, every path of the plane within a chunk, on the walk's threads.
 #pragma once
 
 #include "wst/core.hpp"
@@ -32,6 +35,10 @@
 namespace wst::core {
 
 // Buffers of the joint walk by role (sizes per signal: joint_walk::buffers).
+// y, product, rows_hat, plane and averaged also hold the workers' chunk
+// scratch (Y, its filter product, the cotangent of Y, |Y| and its
+// cotangent); transposed and tmp the rows of a plane's paths and their
+// cotangents.
 namespace joint {
 enum real_slot : std::size_t { x_pad = 0, u1, s1, tmp, plane, averaged, transposed, time_averaged, spare };
 enum complex_slot : std::size_t { u0_hat = 0, product, z1, u1_hat, z2, x_plane, x_hat, y, rows_hat, spare_c };
