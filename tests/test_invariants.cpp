@@ -235,9 +235,9 @@ TEST_CASE("measured FFT plans give the same transform; wisdom round-trips", "[in
     }
     CHECK(worst <= 1e-13 * scale);
     const std::string path = (std::filesystem::temp_directory_path() / "wst_test_wisdom").string();
-    CHECK(wst::fftw::export_wisdom(path));
-    CHECK(wst::fftw::import_wisdom(path));
-    CHECK_FALSE(wst::fftw::import_wisdom(path + "_missing"));
+    CHECK(wst::fftw::save_wisdom(path));
+    CHECK(wst::fftw::load_wisdom(path));
+    CHECK_FALSE(wst::fftw::load_wisdom(path + "_missing"));
     std::filesystem::remove(path + ".f64");
     std::filesystem::remove(path + ".f32");
 }

@@ -53,9 +53,10 @@ TEST_CASE("FFTW wisdom: saved atomically, read back, a corrupt file ignored", "[
     const std::string path = (folder.path / "nested" / "wisdom").string();
     CHECK_FALSE(wst::fftw::load_wisdom(path));  // absent
     {
-        // A measured plan, so that there is wisdom to save.
-        const wst::fftw::plan<double> p(wst::fftw::transform::real_to_complex, 48, FFTW_MEASURE);
-        const wst::fftw::plan<float> q(wst::fftw::transform::real_to_complex, 48, FFTW_MEASURE);
+        // A measured plan, so that there is wisdom to save (a length no
+        // transform of the suite uses: its estimated plans stay as they are).
+        const wst::fftw::plan<double> p(wst::fftw::transform::real_to_complex, 46, FFTW_MEASURE);
+        const wst::fftw::plan<float> q(wst::fftw::transform::real_to_complex, 46, FFTW_MEASURE);
     }
     REQUIRE(wst::fftw::save_wisdom(path));
     for (const char* suffix : {".f64", ".f32"}) {

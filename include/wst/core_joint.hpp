@@ -62,13 +62,16 @@ public:
     // run_chunks: how the per-row work of a plane's paths (the filter along
     // n1, the modulus, the reduction along n1 and their adjoints) runs its
     // chunks of rows, on at most `workers` threads (the buffers hold that
-    // many chunks' scratch: buffers(..., workers)); a workspace's
-    // primitives are safe to call at once on distinct rows.
+    // many chunks' scratch: buffers(..., workers)). The primitives a chunk
+    // calls (filter_subsample, dft, inverse_dft, modulus, project_rows and
+    // their adjoints) are safe to call at once on distinct rows; irfft and
+    // rfft_adjoint are not (the CPU backend's shared scratch), and no chunk
+    // calls them.
     joint_walk(Workspace& w, const jtfs_geometry& g, const filter_bank& bank, const std::vector<joint_path>& paths,
                jtfs_format format, std::size_t B, chunk_runner run_chunks = run_chunks_in_order)
         : w_(w), g_(g), bank_(bank), paths_(paths), format_(format), B_(B), Np_(static_cast<std::size_t>(g.time.N_padded)),
           N_fr_(static_cast<std::size_t>(g.N_padded_fr)), local_(g.time.average == averaging::mode::local),
-          run_chunks_(std::move(run_chunks)) {}
+          scratch_stride_(scratch_stride(g, paths)), run_chunks_(std::move(run_chunks)) {}
 
     // Values per signal of every buffer, for these parameters and up to
     // `workers` threads over the chunks of rows.
@@ -77,7 +80,7 @@ public:
         const auto Np = static_cast<std::size_t>(g.time.N_padded), N_fr = static_cast<std::size_t>(g.N_padded_fr);
         const bool local = g.time.average == averaging::mode::local;
         const std::size_t t1 = Np >> g.time.log2_stride;
-        std::size_t spectra = 0, z2 = 0, plane = t1 * N_fr, longest = t1;
+        std::size_t spectra = 0, z2 = 0, plane = t1 * N_fr;
         for (const auto& psi1 : bank.psi1) spectra += Np >> (local ? std::min(psi1.j, g.time.log2_stride) : psi1.j);
         // The rows of a plane's paths before the averaging in time (all of
         // them, and the most of one path).
@@ -91,9 +94,8 @@ public:
             if (paths[p].order != 2) continue;
             z2 = std::max(z2, paths[p].n1_max * len);
             plane = std::max(plane, len * N_fr);
-            longest = std::max(longest, len);
         }
-        const std::size_t scratch = workers * std::min(longest, chunk_length(N_fr)) * N_fr;
+        const std::size_t scratch = workers * scratch_stride(g, paths);
         // The reverse mode reuses the slots (see vjp): z1 the cotangents of
         // every U1's spectrum, u1 and spare the values and cotangents of a
         // path's output rows, tmp those of the plane's paths.
@@ -391,7 +393,7 @@ private:
         Real* grad_modulus;
     };
     chunk_scratch scratch(std::size_t worker) {
-        const std::size_t offset = worker * chunk_length(N_fr_) * N_fr_;
+        const std::size_t offset = worker * scratch_stride_;
         return {c(joint::y) + offset, c(joint::product) + offset, c(joint::rows_hat) + offset, r(joint::plane) + offset,
                 r(joint::averaged) + offset};
     }
@@ -435,6 +437,19 @@ private:
     // row length alone, so that the rows' values do not depend on how many
     // threads run the chunks.
     static std::size_t chunk_length(std::size_t n) { return Workspace::chunk_rows(n * sizeof(complex_type)); }
+
+    // Values between two workers' scratch: a chunk of the longest plane's
+    // rows of N_fr bins, rounded up to 16 values so that every worker's
+    // scratch starts on a 64-byte line as the buffers do (a loop's results
+    // must not depend on which worker ran it: fftw::buffer_alignment).
+    static std::size_t scratch_stride(const jtfs_geometry& g, const std::vector<joint_path>& paths) {
+        const auto Np = static_cast<std::size_t>(g.time.N_padded), N_fr = static_cast<std::size_t>(g.N_padded_fr);
+        std::size_t longest = Np >> g.time.log2_stride;
+        for (const auto& p : paths)
+            if (p.order == 2) longest = std::max(longest, Np >> second_order_level(g, p.j2));
+        const std::size_t values = std::min(longest, chunk_length(N_fr)) * N_fr;
+        return (values + 15) / 16 * 16;
+    }
 
     // body(worker, row, count) for the rows row .. row + count - 1 of the B
     // planes of len rows, in chunks of chunk_length(N_fr) rows (cache-sized
@@ -511,6 +526,7 @@ private:
     bool local_;
     std::vector<std::size_t> spectrum_offset_;  // of U1[n1]'s spectrum in u1_hat, per signal
     std::vector<std::size_t> plane_offset_;     // of a plane's paths' rows in transposed and tmp
+    std::size_t scratch_stride_;                // values between two workers' chunk scratch
     chunk_runner run_chunks_;
 };
 

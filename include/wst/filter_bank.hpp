@@ -437,7 +437,6 @@ struct dense_matrix {
 struct frequency_axis {
     std::size_t N_padded_fr = 0;
     int levels = 0;
-    std::vector<compact_level> phi_F;    // phi_F's levels 0 .. levels - 1
     std::vector<compact_level> filters;  // [phi1_fr] + psis_fr, level 0
     std::vector<dense_matrix> phi_F_averaging, selection, summation;
 };

@@ -64,18 +64,20 @@ public:
         paths_ = joint_paths(geometry_, params_.format, time_specs_, frequency_);
         list_paths_ = joint_list_paths(geometry_, params_.format, time_specs_, frequency_);
         list_keys_ = joint_list_keys(list_paths_, params_.format, frequency_);
-        frequency_axis axis{static_cast<std::size_t>(geometry_.N_padded_fr), 1, {}, {}, {}, {}, {}};
-        for (const auto& level : frequency_.phi_F.levels) axis.phi_F.push_back(compact(level));
+        frequency_axis axis{static_cast<std::size_t>(geometry_.N_padded_fr), 1, {}, {}, {}, {}};
         for (int k = 0; k <= geometry_.log2_stride_fr; ++k)
-            axis.phi_F_averaging.push_back(averaging_matrix(axis.phi_F[static_cast<std::size_t>(k)], geometry_.log2_stride_fr - k));
+            axis.phi_F_averaging.push_back(
+                averaging_matrix(compact(frequency_.phi_F.levels[static_cast<std::size_t>(k)]), geometry_.log2_stride_fr - k));
         for (const auto& f : frequency_.filters) axis.filters.push_back(compact(f.values));
-        for (const auto& p : paths_) axis.levels = std::max({axis.levels, p.k_fr + 1, p.level_fr + 1});
+        for (const auto* paths : {&paths_, &list_paths_})
+            for (const auto& p : *paths) axis.levels = std::max({axis.levels, p.k_fr + 1, p.level_fr + 1});
         for (int k = 0; k < axis.levels; ++k) {
             axis.selection.push_back(selection_matrix(axis.N_padded_fr >> k));
             axis.summation.push_back(summation_matrix(axis.N_padded_fr >> k));
         }
         // The buffers fit the walks of both outputs: the array's (paths_) and the list's (list_paths_).
-        const auto workers = static_cast<std::size_t>(executor_.threads());
+        // Chunk scratch for every thread on the CPU; a device walks a plane as one chunk.
+        const std::size_t workers = Backend::host_memory ? static_cast<std::size_t>(executor_.threads()) : 1;
         buffer_layout buffers = walk_type::buffers(geometry_, bank_, paths_, workers);
         const buffer_layout list_buffers = walk_type::buffers(geometry_, bank_, list_paths_, workers);
         for (std::size_t i = 0; i < buffers.real.size(); ++i) buffers.real[i] = std::max(buffers.real[i], list_buffers.real[i]);

@@ -48,8 +48,12 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 0, "a corrupt cache is ignored: exit 0 (" + r.stderr.strip() + ")")
     S, R = np.load(third), np.load(os.path.join(ref, "eeg", "S.npy"))
     check(np.abs(S - R).max() <= 1e-10 * np.abs(R).max(), "and the values are Kymatio's")
-    check(open(cache + ".f64").read().startswith("(fftw-3.3.") and "not wisdom" not in open(cache + ".f64").read(),
+    rewritten = open(cache + ".f64").read()
+    check(rewritten.startswith("(fftw-3.3.") and "not wisdom" not in rewritten,
           "the corrupt cache is rewritten with valid wisdom")
+    r = scatter(os.path.join(tmp, "fourth.npy"))
+    check(r.returncode == 0 and open(cache + ".f64").read() == rewritten,
+          "it holds the plans the process measured: the next process has nothing to add")
 
     r = scatter(os.path.join(tmp, "bad.npy"), {"WST_FFTW_PLANNING": "fastest"})
     lines = r.stderr.strip().splitlines()

@@ -67,7 +67,7 @@ struct device_backend {
         // frequency: the frequential filters (joint scattering); buffers:
         // the workspaces' buffer sizes.
         context(const std::vector<std::vector<compact_level>>& psi1, const std::vector<std::vector<compact_level>>& psi2,
-                const std::vector<compact_level>& phi, std::size_t N_padded, planning = planning::estimate,
+                const std::vector<compact_level>& phi, std::size_t N_padded, planning = planning::automatic,
                 const frequency_axis& frequency = {}, const buffer_layout& buffers = {})
             : N_padded_(N_padded), device_(Device::current()), buffers_(buffers) {
             auto convert = [](const std::vector<compact_level>& levels) {
@@ -83,7 +83,6 @@ struct device_backend {
             phi_ = convert(phi);
             for (const auto& f : psi1) psi1_.push_back(convert(f));
             for (const auto& f : psi2) psi2_.push_back(convert(f));
-            phi_F_ = convert(frequency.phi_F);
             frequency_ = convert(frequency.filters);
             auto convert_matrices = [](const std::vector<dense_matrix>& matrices) {
                 std::vector<stored_matrix> out;
@@ -112,8 +111,7 @@ struct device_backend {
         window phi(int level) const { return view(phi_[static_cast<std::size_t>(level)]); }
         window psi1(std::size_t n1, int level) const { return view(psi1_[n1][static_cast<std::size_t>(level)]); }
         window psi2(std::size_t n2, int level) const { return view(psi2_[n2][static_cast<std::size_t>(level)]); }
-        // Joint scattering: phi_F at a level, and frequential filter n_fr.
-        window phi_F(int level) const { return view(phi_F_[static_cast<std::size_t>(level)]); }
+        // Joint scattering: frequential filter n_fr.
         window frequency_filter(std::size_t n_fr) const { return view(frequency_[n_fr]); }
         // The reductions along n1 of rows at level k (frequency_axis).
         elementwise::matrix_view<Real> phi_F_averaging(int level) const { return view(phi_F_averaging_, level); }
@@ -138,7 +136,7 @@ struct device_backend {
         std::size_t N_padded_;
         int device_;
         buffer_layout buffers_;
-        std::vector<stored> phi_, phi_F_, frequency_;
+        std::vector<stored> phi_, frequency_;
         std::vector<std::vector<stored>> psi1_, psi2_;
         std::vector<stored_matrix> phi_F_averaging_, selection_, summation_;
     };

@@ -86,7 +86,6 @@ struct fftw {
             phi_ = convert(phi);
             for (const auto& f : psi1) psi1_.push_back(convert(f));
             for (const auto& f : psi2) psi2_.push_back(convert(f));
-            phi_F_ = convert(frequency.phi_F);
             frequency_ = convert(frequency.filters);
             auto convert_matrices = [](const std::vector<dense_matrix>& matrices) {
                 std::vector<stored_matrix> out;
@@ -106,7 +105,6 @@ struct fftw {
             note_mirrored(phi_);
             for (const auto& f : psi1_) note_mirrored(f);
             for (const auto& f : psi2_) note_mirrored(f);
-            note_mirrored(phi_F_);
             note_mirrored(frequency_);
             if (flags != FFTW_ESTIMATE) wst::fftw::save_cached_wisdom_if_new<Real>();
         }
@@ -128,13 +126,10 @@ struct fftw {
                 const char* v = std::getenv("WST_FFTW_PLANNING");
                 const std::string value = v ? v : "";
                 if (value.empty()) limit = automatic_time_limit;
-                rigor = value.empty() || value == "measure" ? planning::measure
-                        : value == "estimate"               ? planning::estimate
-                        : value == "patient"                ? planning::patient
-                                                            : throw std::invalid_argument(
-                                                                  "WST_FFTW_PLANNING: got '" + value +
-                                                                  "'; allowed: estimate, measure or patient (or unset: "
-                                                                  "measure, 0.05 s per plan at most)");
+                if (!value.empty() && value != "measure" && value != "estimate" && value != "patient")
+                    wst::detail::reject("WST_FFTW_PLANNING", "'" + value + "'",
+                                   "estimate, measure or patient (or unset: measure, 0.05 s per plan at most)");
+                rigor = value == "estimate" ? planning::estimate : value == "patient" ? planning::patient : planning::measure;
             }
             const unsigned flags = rigor == planning::patient   ? FFTW_PATIENT
                                    : rigor == planning::measure ? FFTW_MEASURE
@@ -162,8 +157,7 @@ struct fftw {
         window phi(int level) const { return view(phi_[static_cast<std::size_t>(level)]); }
         window psi1(std::size_t n1, int level) const { return view(psi1_[n1][static_cast<std::size_t>(level)]); }
         window psi2(std::size_t n2, int level) const { return view(psi2_[n2][static_cast<std::size_t>(level)]); }
-        // Joint scattering: phi_F at a level, and frequential filter n_fr.
-        window phi_F(int level) const { return view(phi_F_[static_cast<std::size_t>(level)]); }
+        // Joint scattering: frequential filter n_fr.
         window frequency_filter(std::size_t n_fr) const { return view(frequency_[n_fr]); }
         // The reductions along n1 of rows at level k (frequency_axis).
         elementwise::matrix_view<Real> phi_F_averaging(int level) const { return view(phi_F_averaging_, level); }
@@ -190,7 +184,7 @@ struct fftw {
         buffer_layout buffers_;
         std::map<std::size_t, std::size_t> slot_;  // FFT length -> its plans
         std::vector<std::unique_ptr<plan>> r2c_, c2c_backward_, c2c_forward_, c2r_;
-        std::vector<stored> phi_, phi_F_, frequency_;
+        std::vector<stored> phi_, frequency_;
         std::vector<std::vector<stored>> psi1_, psi2_;
         std::vector<stored_matrix> phi_F_averaging_, selection_, summation_;
         std::vector<std::size_t> mirrored_;
@@ -528,7 +522,9 @@ struct fftw {
         static void redo_outside(const Real* z, std::size_t first, std::size_t last, Real* out) {
             const elementwise::modulus<Real> op;
             for (std::size_t i = first; i < last; ++i)
-                if (!elementwise::plain_magnitude_ok(z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1])) out[i] = op(z, i);
+                if (!elementwise::plain_magnitude_ok(z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1]) &&
+                    (z[2 * i] != Real(0) || z[2 * i + 1] != Real(0)))
+                    out[i] = op(z, i);
         }
 
         // Bins k in [first, n) of a row of n bins from the bins below n/2:

@@ -67,21 +67,6 @@ struct api<float> {
     static void set_time_limit(double seconds) { fftwf_set_timelimit(seconds); }
 };
 
-// FFTW's wisdom (the plans measured so far, float and double) saved to and
-// loaded from files `path` + ".f64" / ".f32", so that measure / patient
-// planning is paid once per machine. Return false when a file cannot be
-// written or read.
-inline bool export_wisdom(const std::string& path) {
-    std::lock_guard<std::mutex> lock(planner_mutex());
-    return fftw_export_wisdom_to_filename((path + ".f64").c_str()) != 0 &&
-           fftwf_export_wisdom_to_filename((path + ".f32").c_str()) != 0;
-}
-inline bool import_wisdom(const std::string& path) {
-    std::lock_guard<std::mutex> lock(planner_mutex());
-    return fftw_import_wisdom_from_filename((path + ".f64").c_str()) != 0 &&
-           fftwf_import_wisdom_from_filename((path + ".f32").c_str()) != 0;
-}
-
 // Every buffer starts on a cache line: enough for FFTW's SIMD, and the
 // same alignment everywhere, so that a vectorized loop splits an array into
 // the same head, body and tail whichever buffer it runs on. Its results then

@@ -74,10 +74,10 @@ std::string exported() {
     return s ? std::string(s.get()) : std::string();
 }
 
-// What the cache file held or was last given, per precision: a save that
-// has nothing new to add writes nothing.
+// The process's wisdom when the cache was last read or written (or tried),
+// per precision: a save that has nothing new to add writes nothing.
 template <class Real>
-std::string& last_known() {
+std::string& last_cached() {
     static std::string s;
     return s;
 }
@@ -98,7 +98,8 @@ bool import_file(const std::string& file) {
     return true;
 }
 
-// The process's wisdom to `file` through a temporary file beside it and a
+// The process's wisdom, merged with what `file` holds now (another process
+// may have added to it), to `file` through a temporary file beside it and a
 // rename (the caller holds the planner lock); false when it cannot be
 // written (the cache is an optimization: nothing else depends on it).
 template <class Real>
@@ -106,8 +107,10 @@ bool export_file(const std::string& file) {
     std::error_code ec;
     const std::filesystem::path target(file);
     if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
-    // Another process may have added wisdom since this one read the file.
-    import_file<Real>(file);
+    const std::string own = exported<Real>();
+    // An unreadable file makes import_file forget everything: this
+    // process's own plans come back from their text.
+    if (!import_file<Real>(file) && !own.empty()) wisdom_api<Real>::import_string(own.c_str());
     const std::string text = exported<Real>();
     std::ostringstream temporary_name;
     temporary_name << file << ".tmp." << ::getpid();
@@ -126,7 +129,6 @@ bool export_file(const std::string& file) {
         std::filesystem::remove(temporary, ec);
         return false;
     }
-    last_known<Real>() = text;
     return true;
 }
 
@@ -139,8 +141,6 @@ inline bool load_wisdom(const std::string& path) {
     std::lock_guard<std::mutex> lock(planner_mutex());
     const bool f64 = detail::import_file<double>(path + detail::wisdom_api<double>::suffix);
     const bool f32 = detail::import_file<float>(path + detail::wisdom_api<float>::suffix);
-    detail::last_known<double>() = detail::exported<double>();
-    detail::last_known<float>() = detail::exported<float>();
     return f64 && f32;
 }
 
@@ -165,18 +165,23 @@ inline void load_cached_wisdom_once() {
         }
         const std::string path = wisdom_cache_path();
         if (!path.empty()) load_wisdom(path);
+        std::lock_guard<std::mutex> lock(planner_mutex());
+        detail::last_cached<double>() = detail::exported<double>();
+        detail::last_cached<float>() = detail::exported<float>();
     });
 }
 
 // After a transform's plans: the cache rewritten if the process learnt
-// something it did not hold (a plan measured for a new size).
+// something since it last read or wrote it (a plan measured for a new
+// size). A write that fails is not retried until there is more to add.
 template <class Real>
 void save_cached_wisdom_if_new() {
     const std::string path = wisdom_cache_path();
     if (path.empty()) return;
     std::lock_guard<std::mutex> lock(planner_mutex());
-    if (detail::exported<Real>() == detail::last_known<Real>()) return;
+    if (detail::exported<Real>() == detail::last_cached<Real>()) return;
     detail::export_file<Real>(path + detail::wisdom_api<Real>::suffix);
+    detail::last_cached<Real>() = detail::exported<Real>();
 }
 
 }  // namespace wst::fftw
