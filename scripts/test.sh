@@ -4,7 +4,7 @@
 #      installed package, the benchmarks' smoke runs);
 #   2. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. the concurrency tests under ThreadSanitizer;
-#   4. each libFuzzer target (clang) for WST_FUZZ_SECONDS (default 20) over
+#   4. each libFuzzer target (clang) for WST_FUZZ_SECONDS (default 12) over
 #      its seed corpus, tests/fuzz/corpus/<target>.
 # ./scripts/test.sh --quick runs step 1 only.
 set -euo pipefail
@@ -51,7 +51,7 @@ cmake -S . -B "$build-tsan" -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g1 -
 cmake --build "$build-tsan" -j "$jobs" --target wst_concurrency_tests
 TSAN_OPTIONS=halt_on_error=1 "$build-tsan/tests/wst_concurrency_tests" "[threads]"
 
-step "4. libFuzzer targets, ${WST_FUZZ_SECONDS:-20} s each"
+step "4. libFuzzer targets, ${WST_FUZZ_SECONDS:-12} s each"
 cmake -S . -B "$build-fuzz" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g" \
     -DWST_BUILD_FUZZERS=ON -DWST_BUILD_TESTS=OFF -DWST_BUILD_EXAMPLES=OFF -DWST_BUILD_BENCHMARKS=OFF -DWST_CUDA=OFF
 cmake --build "$build-fuzz" -j "$jobs"
@@ -61,7 +61,7 @@ fuzz_one() {
     local target=$1 found log status=0
     found=$(mktemp -d)  # new inputs go here, not into the seed corpus
     log="$build-fuzz/fuzz_$target.log"
-    "$build-fuzz/tests/fuzz/fuzz_$target" -max_total_time="${WST_FUZZ_SECONDS:-20}" -rss_limit_mb=2048 -timeout=10 \
+    "$build-fuzz/tests/fuzz/fuzz_$target" -max_total_time="${WST_FUZZ_SECONDS:-12}" -rss_limit_mb=2048 -timeout=10 \
         -print_final_stats=1 "$found" "tests/fuzz/corpus/$target" >"$log" 2>&1 || status=$?
     rm -rf "$found"
     printf -- '--- fuzz_%s (exit %d) ---\n' "$target" "$status"
