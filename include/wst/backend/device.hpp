@@ -72,12 +72,7 @@ struct device_backend {
             : N_padded_(N_padded), device_(Device::current()), buffers_(buffers) {
             auto convert = [](const std::vector<compact_level>& levels) {
                 std::vector<stored> out;
-                for (const auto& l : levels) {
-                    const std::vector<Real> host(l.values.begin(), l.values.end());
-                    stored s{buffer<Real>(host.size()), l.start, l.n};
-                    upload(host.data(), s.values.data(), host.size());
-                    out.push_back(std::move(s));
-                }
+                for (const auto& l : levels) out.push_back({on_device(l.values), l.start, l.n});
                 return out;
             };
             phi_ = convert(phi);
@@ -86,12 +81,7 @@ struct device_backend {
             frequency_ = convert(frequency.filters);
             auto convert_matrices = [](const std::vector<dense_matrix>& matrices) {
                 std::vector<stored_matrix> out;
-                for (const auto& m : matrices) {
-                    const std::vector<Real> host(m.values.begin(), m.values.end());
-                    stored_matrix d{buffer<Real>(host.size()), m.rows, m.cols};
-                    upload(host.data(), d.values.data(), host.size());
-                    out.push_back(std::move(d));
-                }
+                for (const auto& m : matrices) out.push_back({on_device(m.values), m.rows, m.cols});
                 return out;
             };
             phi_F_averaging_ = convert_matrices(frequency.phi_F_averaging);
@@ -127,6 +117,13 @@ struct device_backend {
             buffer<Real> values;
             std::size_t rows, cols;
         };
+        // Values computed in double, as Real in the device's memory.
+        static buffer<Real> on_device(const std::vector<double>& values) {
+            const std::vector<Real> host(values.begin(), values.end());
+            buffer<Real> b(host.size());
+            upload(host.data(), b.data(), host.size());
+            return b;
+        }
         static window view(const stored& s) { return {s.values.data(), s.start, s.values.size(), s.n}; }
         static elementwise::matrix_view<Real> view(const std::vector<stored_matrix>& matrices, int level) {
             const auto& m = matrices[static_cast<std::size_t>(level)];
