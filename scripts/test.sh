@@ -27,9 +27,12 @@ ctest --test-dir "$build" --output-on-failure -j "$jobs"
 [ "$mode" = --quick ] && exit 0
 
 # The sanitized builds leave out what they cannot check (the package test
-# builds another project with its own flags) and the benchmark programs,
-# whose smoke and memory runs the release build makes (under ASan the 2^22
-# sample run alone takes over a minute). They compile at -Og, with line
+# builds another project with its own flags), the benchmark programs, whose
+# smoke and memory runs the release build makes (under ASan the 2^22 sample
+# run alone takes over a minute), and the example programs, short programs
+# over the library that the unit tests and the two tools cover there (they
+# were a third of the sanitizer build's compile time; the release build
+# runs them). They compile at -Og, with line
 # tables only (-g1): enough for the sanitizers' stack traces. (Against -O1:
 # the sanitizer build 306 s instead of 508 s on two cores, its suite 127 s
 # instead of 120 s; against -g, a third less compile time.)
@@ -41,7 +44,7 @@ sanitize="-fsanitize=address,undefined -fno-sanitize=vptr -fno-sanitize-recover=
 # (-Wno-maybe-uninitialized: GCC's false alarms in libstdc++'s <regex>.)
 cmake -S . -B "$build-asan" -DCMAKE_BUILD_TYPE=None \
     -DCMAKE_CXX_FLAGS="-Og -g1 -fno-omit-frame-pointer -Wno-maybe-uninitialized $sanitize" \
-    -DCMAKE_EXE_LINKER_FLAGS="$sanitize" -DWST_CUDA=OFF -DWST_BUILD_BENCHMARKS=OFF
+    -DCMAKE_EXE_LINKER_FLAGS="$sanitize" -DWST_CUDA=OFF -DWST_BUILD_BENCHMARKS=OFF -DWST_BUILD_EXAMPLE_PROGRAMS=OFF
 cmake --build "$build-asan" -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$build-asan" --output-on-failure -j "$jobs" -E package_consumer
