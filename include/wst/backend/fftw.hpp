@@ -6,11 +6,11 @@
 // time, so concurrent calls each take their own.
 #pragma once
 
+#include "wst/backend/cpu_loops.hpp"
 #include "wst/backend/device_kernels.hpp"
 #include "wst/backend/fftw_plan.hpp"
 #include "wst/backend/fftw_wisdom.hpp"
 #include "wst/elementwise.hpp"
-#include "wst/exact_sqrt.hpp"
 #include "wst/filter_bank.hpp"
 #include "wst/parameters.hpp"
 
@@ -317,47 +317,17 @@ struct fftw {
 
         // out (B x n/k) = scale * subsample_fourier(in * filter, k) for the
         // spectra rfft() gives; scale is a power of two (see
-        // elementwise::filter_and_subsample).
+        // elementwise::filter_and_subsample). This and the other loops of
+        // cpu_loops.hpp run at the processor's widest SIMD (cpu_simd.hpp).
         void filter_subsample(const complex_type* in, const elementwise::filter_window<Real>& filter, std::size_t B,
                               std::size_t n, std::size_t k, complex_type* out, Real scale) const {
-            const elementwise::filter_and_subsample<Real> op;
-            const std::size_t n_out = n / k;
-            const Real factor = scale / static_cast<Real>(k);
-            for (std::size_t b = 0; b < B; ++b) {
-                const Real* row_in = reinterpret_cast<const Real*>(in + b * n);
-                Real* row_out = reinterpret_cast<Real*>(out + b * n_out);
-                std::fill(row_out, row_out + 2 * n_out, Real(0));
-                for (std::size_t i = 0; i < filter.length;) {
-                    const std::size_t run = elementwise::unwrapped_run(filter, n_out, i);
-                    op.run(row_in, filter, n_out, factor, i, run, row_out);
-                    i += run;
-                }
-            }
+            cpu_simd::run<cpu_loops::filter_subsample<Real>>(reinterpret_cast<const Real*>(in), &filter, B, n, k,
+                                                             reinterpret_cast<Real*>(out), scale);
         }
 
-        // |z|: the plain formula everywhere (the squares summed, and whether
-        // any overflowed or underflowed noted, in one vectorized pass; then
-        // the SIMD square root, correctly rounded), then the exact one where
-        // the squares overflow or underflow. A zero z is exact as it is
-        // (sqrt(0) = 0) and not redone: the joint planes hold many (about 1%,
-        // spread everywhere), and redoing each block that holds one tripled
-        // the modulus's time. Blocks of 256 keep the second pass in cache.
+        // |z| as elementwise::modulus computes it (cpu_loops::modulus).
         void modulus(const complex_type* in, Real* out, std::size_t B, std::size_t n) const {
-            const Real* z = reinterpret_cast<const Real*>(in);
-            const std::size_t count = B * n;
-            constexpr std::size_t block = 256;
-            for (std::size_t first = 0; first < count; first += block) {
-                const std::size_t last = std::min(first + block, count);
-                unsigned outside = 0;  // an OR, not a branch: the loop stays vectorized
-                for (std::size_t i = first; i < last; ++i) {
-                    const Real re = z[2 * i], im = z[2 * i + 1], s = re * re + im * im;
-                    out[i] = s;
-                    outside |= static_cast<unsigned>(!elementwise::plain_magnitude_ok(s)) &
-                               static_cast<unsigned>((re != Real(0)) | (im != Real(0)));
-                }
-                exact_sqrt_in_place(out + first, last - first);
-                if (outside != 0) redo_outside(z, first, last, out);
-            }
+            cpu_simd::run<cpu_loops::modulus<Real>>(reinterpret_cast<const Real*>(in), out, B * n);
         }
 
         // dst[b * dst_stride + t] = in[b * n + start + t] for t < end - start.
@@ -425,40 +395,15 @@ struct fftw {
         void filter_subsample_adjoint(const complex_type* G_out, const elementwise::filter_window<Real>& filter,
                                       std::size_t B, std::size_t n, std::size_t k, complex_type* G_in,
                                       Real scale) const {
-            const elementwise::filter_and_subsample_adjoint<Real> op;
-            const std::size_t n_out = n / k;
-            const Real factor = scale / static_cast<Real>(k);
-            for (std::size_t b = 0; b < B; ++b) {
-                const Real* g_out = reinterpret_cast<const Real*>(G_out + b * n_out);
-                Real* g_in = reinterpret_cast<Real*>(G_in + b * n);
-                for (std::size_t i = 0; i < filter.length;) {
-                    const std::size_t run = elementwise::unwrapped_run(filter, n_out, i);
-                    op.run(g_out, filter, n_out, factor, i, run, g_in);
-                    i += run;
-                }
-            }
+            cpu_simd::run<cpu_loops::filter_subsample_adjoint<Real>>(reinterpret_cast<const Real*>(G_out), &filter, B, n,
+                                                                     k, reinterpret_cast<Real*>(G_in), scale);
         }
 
-        // G_z = g z / |z| (0 where z = 0), given |z| as modulus() computed it:
-        // elementwise::modulus_adjoint's values, bit for bit (tested), in a
-        // form GCC vectorizes. Its `|z| > 0 ? g / |z| : 0` stays scalar
-        // under the default -ftrapping-math (a floating-point comparison
-        // blocks the if-conversion); here the quotient is taken everywhere
-        // and cleared by an integer mask where |z| is +0 (|z| >= 0, never
-        // -0 or NaN for finite z), a quarter of the time in float.
+        // G_z = g z / |z| (0 where z = 0), given |z| as modulus() computed it.
         void modulus_adjoint(const complex_type* z, const Real* abs_z, const Real* g, complex_type* G_z, std::size_t B,
                              std::size_t n) const {
-            using bits = std::conditional_t<sizeof(Real) == 4, std::uint32_t, std::uint64_t>;
-            const Real* __restrict zr = reinterpret_cast<const Real*>(z);
-            const Real* __restrict r = abs_z;
-            const Real* __restrict cotangent = g;
-            Real* __restrict out = reinterpret_cast<Real*>(G_z);
-            for (std::size_t i = 0; i < B * n; ++i) {
-                const bits keep = bits{0} - static_cast<bits>(std::bit_cast<bits>(r[i]) != 0);
-                const Real w = std::bit_cast<Real>(static_cast<bits>(std::bit_cast<bits>(cotangent[i] / r[i]) & keep));
-                out[2 * i] = w * zr[2 * i];
-                out[2 * i + 1] = w * zr[2 * i + 1];
-            }
+            cpu_simd::run<cpu_loops::modulus_adjoint<Real>>(reinterpret_cast<const Real*>(z), abs_z, g,
+                                                            reinterpret_cast<Real*>(G_z), B * n);
         }
 
         // Adjoint of unpad: the cotangent in [start, end) of each row, 0 elsewhere.
@@ -515,16 +460,6 @@ struct fftw {
         using const_strided = Eigen::Map<const matrix, 0, Eigen::OuterStride<>>;
         static const_row_major rows_of(const elementwise::matrix_view<Real>& M, std::size_t rows) {
             return const_row_major(M.values, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(M.cols));
-        }
-
-        // modulus()'s exact formula for the z[i], first <= i < last, whose
-        // squares overflow or underflow.
-        static void redo_outside(const Real* z, std::size_t first, std::size_t last, Real* out) {
-            const elementwise::modulus<Real> op;
-            for (std::size_t i = first; i < last; ++i)
-                if (!elementwise::plain_magnitude_ok(z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1]) &&
-                    (z[2 * i] != Real(0) || z[2 * i + 1] != Real(0)))
-                    out[i] = op(z, i);
         }
 
         // Bins k in [first, n) of a row of n bins from the bins below n/2:
