@@ -318,16 +318,16 @@ struct fftw {
         // out (B x n/k) = scale * subsample_fourier(in * filter, k) for the
         // spectra rfft() gives; scale is a power of two (see
         // elementwise::filter_and_subsample). This and the other loops of
-        // cpu_loops.hpp run at the processor's widest SIMD (cpu_simd.hpp).
+        // cpu_loops.hpp are vectorized at -O2 as at -O3.
         void filter_subsample(const complex_type* in, const elementwise::filter_window<Real>& filter, std::size_t B,
                               std::size_t n, std::size_t k, complex_type* out, Real scale) const {
-            cpu_simd::run<cpu_loops::filter_subsample<Real>>(reinterpret_cast<const Real*>(in), &filter, B, n, k,
-                                                             reinterpret_cast<Real*>(out), scale);
+            cpu_loops::filter_subsample(reinterpret_cast<const Real*>(in), filter, B, n, k, reinterpret_cast<Real*>(out),
+                                        scale);
         }
 
         // |z| as elementwise::modulus computes it (cpu_loops::modulus).
         void modulus(const complex_type* in, Real* out, std::size_t B, std::size_t n) const {
-            cpu_simd::run<cpu_loops::modulus<Real>>(reinterpret_cast<const Real*>(in), out, B * n);
+            cpu_loops::modulus(reinterpret_cast<const Real*>(in), out, B * n);
         }
 
         // dst[b * dst_stride + t] = in[b * n + start + t] for t < end - start.
@@ -395,15 +395,14 @@ struct fftw {
         void filter_subsample_adjoint(const complex_type* G_out, const elementwise::filter_window<Real>& filter,
                                       std::size_t B, std::size_t n, std::size_t k, complex_type* G_in,
                                       Real scale) const {
-            cpu_simd::run<cpu_loops::filter_subsample_adjoint<Real>>(reinterpret_cast<const Real*>(G_out), &filter, B, n,
-                                                                     k, reinterpret_cast<Real*>(G_in), scale);
+            cpu_loops::filter_subsample_adjoint(reinterpret_cast<const Real*>(G_out), filter, B, n, k,
+                                                reinterpret_cast<Real*>(G_in), scale);
         }
 
         // G_z = g z / |z| (0 where z = 0), given |z| as modulus() computed it.
         void modulus_adjoint(const complex_type* z, const Real* abs_z, const Real* g, complex_type* G_z, std::size_t B,
                              std::size_t n) const {
-            cpu_simd::run<cpu_loops::modulus_adjoint<Real>>(reinterpret_cast<const Real*>(z), abs_z, g,
-                                                            reinterpret_cast<Real*>(G_z), B * n);
+            cpu_loops::modulus_adjoint(reinterpret_cast<const Real*>(z), abs_z, g, reinterpret_cast<Real*>(G_z), B * n);
         }
 
         // Adjoint of unpad: the cotangent in [start, end) of each row, 0 elsewhere.
