@@ -3,13 +3,24 @@
 on the same configurations (float32, 2 threads) and prints the ratios.
 
 Usage: python3 bench/compare_kymatio.py [path/to/wst-bench]
+       python3 bench/compare_kymatio.py --write FILE
 
 Without Kymatio, the Kymatio figures measured on this project's kind of
 machine (2-core AMD EPYC, torch CPU, 2 threads, float32) are used.
+
+--write FILE times Kymatio here (it must be importable) and writes its times
+as JSON for wst-bench --kymatio=FILE, which prints the ratios itself. The
+file adds the JTFS torch figures of bench/kymatio_jtfs/kymatio_jtfs_times.json
+(time_jtfs.py's medians; timing JTFS takes minutes).
 """
+import argparse
+import datetime
 import json
+import os
+import platform
 import subprocess
 import sys
+import tempfile
 import time
 
 CONFIGS = {  # name: (J, Q, N, B)
@@ -57,8 +68,39 @@ def time_wst(bench):
     return figures
 
 
+def write_times(path):
+    """Kymatio's times measured now, and the stored JTFS ones, to path (atomically)."""
+    import kymatio
+    import torch
+    times = {name: {"forward": f, "forward_backward": b} for name, (f, b) in time_kymatio().items()}
+    jtfs_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kymatio_jtfs", "kymatio_jtfs_times.json")
+    jtfs = json.load(open(jtfs_file))
+    for name, r in jtfs["results"].items():
+        times[name] = {"forward": 1000 * r["torch_forward_s"], "forward_backward": 1000 * r["torch_forward_backward_s"]}
+    description = ("Scattering1D measured %s on %s, kymatio %s, torch %s, 2 threads, float32, fastest of 3; "
+                   "JTFS from kymatio_jtfs_times.json, median of 5" %
+                   (datetime.date.today().isoformat(), platform.processor() or platform.machine(),
+                    getattr(kymatio, "__version__", "?"), torch.__version__))
+    out = {"description": description, "times_ms": times}
+    folder = os.path.dirname(os.path.abspath(path))
+    with tempfile.NamedTemporaryFile("w", dir=folder, delete=False, suffix=".tmp") as f:
+        json.dump(out, f, indent=1)
+    os.replace(f.name, path)
+    print("wrote", path)
+
+
 def main():
-    bench = sys.argv[1] if len(sys.argv) > 1 else "build/bench/wst-bench"
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("bench", nargs="?", default="build/bench/wst-bench")
+    parser.add_argument("--write", metavar="FILE", help="time Kymatio and write its times for wst-bench --kymatio=FILE")
+    args = parser.parse_args()
+    if args.write:
+        try:
+            write_times(args.write)
+        except ImportError as e:
+            sys.exit("compare_kymatio.py --write: Kymatio and torch must be importable to time them (%s)" % e)
+        return
+    bench = args.bench
     try:
         kymatio = time_kymatio()
         source = "measured now"

@@ -2,9 +2,12 @@
 // build timings, and the FFT floor (fft_roofline), named
 // <op>/<config>/<precision>/t<threads>, e.g. forward/speech/float/t2; the
 // same ops of joint time-frequency scattering, <op>/jtfs/<config>/...; and
-// whole reconstructions, reconstruct/seed/float/b<B>/t<threads>.
+// whole reconstructions, reconstruct/seed/float/b<B>/t<threads>. After the
+// runs it prints the ratios of the goals (ratios.hpp): against the FFT
+// floor, and with --kymatio=FILE against Kymatio's times in FILE.
 //   wst-bench --benchmark_filter='forward/.*/float'
 #include "configurations.hpp"
+#include "ratios.hpp"
 #ifdef WST_HAVE_CUDA
 #include "cuda_benchmarks.hpp"
 #endif
@@ -16,6 +19,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace {
@@ -216,9 +220,29 @@ int main(int argc, char** argv) {
 #ifdef WST_HAVE_CUDA
     if (!bench::register_cuda_benchmarks()) std::fprintf(stderr, "wst-bench: no CUDA device, no cuda benchmarks\n");
 #endif
+    // --kymatio=FILE: Kymatio's times (bench/compare_kymatio.py --write FILE)
+    // for the ratios printed after the runs.
+    std::optional<bench::kymatio_times> kymatio;
+    int kept = 1;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg.rfind("--kymatio=", 0) != 0) {
+            argv[kept++] = argv[i];
+            continue;
+        }
+        try {
+            kymatio = bench::read_kymatio_times(arg.substr(std::string("--kymatio=").size()));
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "wst-bench: %s\n", e.what());
+            return 1;
+        }
+    }
+    argc = kept;
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    benchmark::RunSpecifiedBenchmarks();
+    bench::recording_reporter reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    bench::print_ratios(reporter.ms(), kymatio ? &*kymatio : nullptr);
     benchmark::Shutdown();
     return 0;
 }
