@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -43,9 +44,12 @@ inline kymatio_times read_kymatio_times(const std::string& path) {
     }
 }
 
-// The console's report, with each benchmark's real time (ms) kept.
-class recording_reporter : public benchmark::ConsoleReporter {
+// The report of the format asked for (--benchmark_format), with each
+// benchmark's real time (ms) kept.
+class recording_reporter : public benchmark::BenchmarkReporter {
 public:
+    recording_reporter() : display_(benchmark::CreateDefaultDisplayReporter()) {}
+    bool ReportContext(const Context& context) override { return display_->ReportContext(context); }
     void ReportRuns(const std::vector<Run>& runs) override {
         for (const auto& r : runs) {
             if (r.error_occurred || r.run_type != Run::RT_Iteration) continue;
@@ -55,8 +59,9 @@ public:
                 name.resize(name.size() - suffix.size());
             ms_[name] = r.GetAdjustedRealTime() * milliseconds_per(r.time_unit);
         }
-        ConsoleReporter::ReportRuns(runs);
+        display_->ReportRuns(runs);
     }
+    void Finalize() override { display_->Finalize(); }
     const std::map<std::string, double>& ms() const { return ms_; }
 
 private:
@@ -68,6 +73,7 @@ private:
             default: return 1e3;
         }
     }
+    std::unique_ptr<benchmark::BenchmarkReporter> display_;
     std::map<std::string, double> ms_;
 };
 
@@ -79,13 +85,14 @@ inline double kymatio_goal(const std::string& op, const std::string& config) {
     return 0;
 }
 
-// Prints, for every float benchmark of the run that has a counterpart: wst's
-// time, the other's, and the ratio.
+// Prints to stderr (stdout stays the report, JSON or CSV included), for
+// every float benchmark of the run that has a counterpart: wst's time, the
+// other's, and the ratio.
 inline void print_ratios(const std::map<std::string, double>& ms, const kymatio_times* kymatio) {
     auto find = [&](const std::string& name) { const auto it = ms.find(name); return it == ms.end() ? 0.0 : it->second; };
     if (kymatio) {
-        std::printf("\nAgainst Kymatio 0.4, torch CPU (%s):\n", kymatio->description.c_str());
-        std::printf("%-34s %12s %12s %8s %8s\n", "wst benchmark", "wst", "Kymatio", "ratio", "goal");
+        std::fprintf(stderr, "\nAgainst Kymatio 0.4, torch CPU (%s):\n", kymatio->description.c_str());
+        std::fprintf(stderr, "%-34s %12s %12s %8s %8s\n", "wst benchmark", "wst", "Kymatio", "ratio", "goal");
         for (const auto& [config, times] : kymatio->ms) {
             const std::pair<std::string, std::optional<double>> ops[] = {{"forward", times.first},
                                                                          {"forward_vjp", times.second}};
@@ -94,7 +101,7 @@ inline void print_ratios(const std::map<std::string, double>& ms, const kymatio_
                 const double ours = find(name);
                 if (ours <= 0 || !theirs) continue;
                 const double goal = kymatio_goal(op, config);
-                std::printf("%-34s %9.2f ms %9.2f ms %7.1fx %8s\n", name.c_str(), ours, *theirs, *theirs / ours,
+                std::fprintf(stderr, "%-34s %9.2f ms %9.2f ms %7.1fx %8s\n", name.c_str(), ours, *theirs, *theirs / ours,
                             goal > 0 ? (">= " + std::to_string(static_cast<int>(goal)) + "x").c_str() : "");
             }
         }
@@ -106,11 +113,11 @@ inline void print_ratios(const std::map<std::string, double>& ms, const kymatio_
         const double ours = find(forward);
         if (ours <= 0) continue;
         if (!header)
-            std::printf("\nAgainst the FFT floor (fft_roofline: FFTW alone, measured plans, one thread; goals 1.25x in the "
+            std::fprintf(stderr, "\nAgainst the FFT floor (fft_roofline: FFTW alone, measured plans, one thread; goals 1.25x in the "
                         "default build, 1.15x tuned):\n%-34s %12s %12s %8s\n",
                         "wst benchmark", "wst", "FFTs alone", "ratio");
         header = true;
-        std::printf("%-34s %9.2f ms %9.2f ms %7.2fx\n", forward.c_str(), ours, floor, ours / floor);
+        std::fprintf(stderr, "%-34s %9.2f ms %9.2f ms %7.2fx\n", forward.c_str(), ours, floor, ours / floor);
     }
 }
 
