@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
-"""Times wst (wst-bench) and, when it is importable, Kymatio's torch frontend
-on the same configurations (float32, 2 threads) and prints the ratios.
+"""Times Kymatio's torch frontend on wst-bench's configurations (float32,
+2 threads) and has wst-bench print the ratios.
 
-Usage: python3 bench/compare_kymatio.py [path/to/wst-bench]
-       python3 bench/compare_kymatio.py --write FILE
-
-Without Kymatio, the Kymatio figures measured on this project's kind of
-machine (2-core AMD EPYC, torch CPU, 2 threads, float32) are used.
+Usage: python3 bench/compare_kymatio.py --write FILE
+       python3 bench/compare_kymatio.py [path/to/wst-bench]
 
 --write FILE times Kymatio here (it must be importable) and writes its times
-as JSON for wst-bench --kymatio=FILE, which prints the ratios itself. The
-file adds the JTFS torch figures of bench/kymatio_jtfs/kymatio_jtfs_times.json
-(time_jtfs.py's medians; timing JTFS takes minutes).
+as JSON for wst-bench --kymatio=FILE, which prints the ratios itself
+(bench/ratios.hpp). The file adds the JTFS torch figures of
+bench/kymatio_jtfs/kymatio_jtfs_times.json (time_jtfs.py's medians; timing
+JTFS takes minutes).
+
+With a wst-bench path, it writes those times to a temporary file and runs
+wst-bench's forward and forward_vjp benchmarks (2 threads, float) with it.
+Where Kymatio is not importable, bench/kymatio_times.json (this project's
+machine) stands in for it.
 """
 import argparse
 import datetime
@@ -29,8 +32,7 @@ CONFIGS = {  # name: (J, Q, N, B)
     "music": (13, 12, 65536, 32),
     "seed": (6, 16, 8192, 1),
 }
-# Kymatio 0.4, torch frontend, CPU, 2 threads, float32 (ms): forward, forward + backward.
-KYMATIO_MEASURED = {"eeg": (12.9, 33.5), "speech": (162.0, 427.0), "music": (6995.0, 21811.0), "seed": (None, 138.0)}
+STORED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kymatio_times.json")
 
 
 def time_kymatio(repeat=3):
@@ -52,19 +54,6 @@ def time_kymatio(repeat=3):
             forward.append(1000 * (t1 - t0))
             both.append(1000 * (t2 - t0))
         figures[name] = (min(forward), min(both))
-    return figures
-
-
-def time_wst(bench):
-    ops = "forward|forward_vjp"
-    out = subprocess.run([bench, "--benchmark_filter=^(%s)/(eeg|speech|music|seed)/float/t2/" % ops,
-                          "--benchmark_min_time=0.2", "--benchmark_format=json"],
-                         capture_output=True, text=True, check=True)
-    figures = {}
-    for b in json.loads(out.stdout)["benchmarks"]:
-        op, config = b["name"].split("/")[:2]
-        ms = b["real_time"] if b["time_unit"] == "ms" else b["real_time"] / 1e6
-        figures.setdefault(config, {})[op] = ms
     return figures
 
 
@@ -100,24 +89,15 @@ def main():
         except ImportError as e:
             sys.exit("compare_kymatio.py --write: Kymatio and torch must be importable to time them (%s)" % e)
         return
-    bench = args.bench
-    try:
-        kymatio = time_kymatio()
-        source = "measured now"
-    except ImportError as e:
-        kymatio = KYMATIO_MEASURED
-        source = "the reference figures (Kymatio is not importable here: %s)" % e
-    wst = time_wst(bench)
-    print("Kymatio: %s. wst: %s, float, 2 threads." % (source, bench))
-    print("%-8s %14s %14s %8s %18s %18s %8s" % ("config", "kymatio fwd", "wst fwd", "ratio",
-                                              "kymatio fwd+bwd", "wst fwd+bwd", "ratio"))
-    for name in CONFIGS:
-        kf, kb = kymatio[name]
-        wf, wb = wst[name].get("forward"), wst[name].get("forward_vjp")
-        cell = lambda v: "%.2f ms" % v if v is not None else "-"
-        ratio = lambda k, w: "%.1fx" % (k / w) if k is not None and w else "-"
-        print("%-8s %14s %14s %8s %18s %18s %8s" % (name, cell(kf), cell(wf), ratio(kf, wf), cell(kb), cell(wb),
-                                                  ratio(kb, wb)))
+    with tempfile.TemporaryDirectory() as tmp:
+        times = os.path.join(tmp, "kymatio_times.json")
+        try:
+            write_times(times)
+        except ImportError as e:
+            print("Kymatio is not importable here (%s): its times from %s" % (e, STORED))
+            times = STORED
+        subprocess.run([args.bench, "--kymatio=" + times, "--benchmark_min_time=0.5",
+                        "--benchmark_filter=^(forward|forward_vjp)/(eeg|speech|music|seed|jtfs/.*)/float/t2/"], check=True)
 
 
 if __name__ == "__main__":
