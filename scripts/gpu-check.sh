@@ -67,7 +67,7 @@ gather() {
     # Row 0 of the seed case: the harmonic signal of the reconstruction example.
     /usr/bin/python3 -c 'import sys, numpy as np; np.save(sys.argv[2], np.load(sys.argv[1])[0])' \
         tests/data/reference/seed_harmonic/x.npy "$out/data/harmonic.npy"
-    cp scripts/gpu_report.py bench/compare_kymatio.py "$out/"
+    cp scripts/gpu_report.py bench/compare_kymatio.py bench/kymatio_times.json "$out/"
     git rev-parse HEAD >"$out/commit" 2>/dev/null || echo unknown >"$out/commit"
     local size
     size=$(du -sm "$out" | cut -f1)

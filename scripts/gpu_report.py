@@ -11,7 +11,16 @@ import os
 import re
 import sys
 
-from compare_kymatio import CONFIGS, KYMATIO_MEASURED
+from compare_kymatio import CONFIGS
+
+
+def kymatio_times():
+    """{config: (forward ms, forward+backward ms)} of Kymatio torch on the CPU, from the
+    kymatio_times.json that gpu-check.sh copies beside this script (bench/compare_kymatio.py --write)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kymatio_times.json")
+    with open(path) as f:
+        times = json.load(f)["times_ms"]
+    return {name: (t["forward"], t["forward_backward"]) for name, t in times.items()}
 
 
 def read(path):
@@ -105,8 +114,9 @@ def main():
     print("| config | precision | batch | forward | / floor | backward | / floor | forward vs CPU | forward vs Kymatio | "
           "backward vs CPU | backward vs Kymatio |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
+    kymatio = kymatio_times()
     for name, (_, _, _, B_cpu) in CONFIGS.items():
-        k_forward, k_both = KYMATIO_MEASURED[name]
+        k_forward, k_both = kymatio.get(name, (None, None))
         for precision in ("double", "float"):
             for B in (32, 256):
                 f = g.get("forward/%s/%s/cuda_b%d" % (name, precision, B))

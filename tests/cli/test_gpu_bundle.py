@@ -35,6 +35,12 @@ def main():
     assert "the GPU tests were skipped" in report, report
     assert "Every library from the bundle, CUDA or glibc." in report, report
     assert "wst-reconstruct --backend cpu on the harmonic signal" in report, report
+    # The report's GPU half, which only a GPU machine reaches, renders from
+    # logs that are missing (a run that stopped early) with Kymatio's times.
+    gpu_half = subprocess.run([sys.executable, os.path.join(bundle, "gpu_report.py"), bundle, "yes", "1"],
+                              capture_output=True, text=True)
+    assert gpu_half.returncode == 0, gpu_half.stdout + gpu_half.stderr
+    assert "| speech | float | 32 |" in gpu_half.stdout, gpu_half.stdout
 
     # The libraries really are the bundle's: each one ldd resolves, that is
     # not CUDA's or glibc's, lies in the bundle.
