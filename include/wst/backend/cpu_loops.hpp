@@ -1,21 +1,20 @@
 // The CPU backend's hot element-wise loops: the filter product with
 // subsampling and its adjoint, the modulus and its adjoint. Their arithmetic
 // is elementwise.hpp's, shared with the device backend (tested bit for bit
-// against its per-bin forms).
+// against its per-bin forms). Where cpu_simd selects AVX2, their inner
+// loops run cpu_avx2.hpp's kernels, with the same bits (tests/test_simd.cpp):
+// the speech-sized JTFS forward and backward a tenth faster on an Intel
+// Xeon (README, Performance).
 //
 // GCC vectorizes at -O2 only the loops whose trip count is a multiple of the
 // vector width (its "very cheap" cost model). These loops ask for its -O3
 // model (WST_VECTORIZE), so that a plain -O2 program runs them vectorized
 // too: a speech-sized Scattering1D forward at -O2 took 105 ms without, 78 ms
 // with (-O3: 71 ms). Clang vectorizes them at -O2 as it is.
-//
-// At AVX2 width, as GCC 12 vectorizes them, they are slower on the 2-core
-// AMD EPYC this was measured on (the same forward 81 ms against SSE2's 71
-// ms): the interleaved complex values are split and rejoined with lane-
-// crossing shuffles. A runtime dispatch to AVX2 versions was built, found
-// slower, and not kept.
 #pragma once
 
+#include "wst/backend/cpu_avx2.hpp"
+#include "wst/backend/cpu_simd.hpp"
 #include "wst/elementwise.hpp"
 #include "wst/exact_sqrt.hpp"
 
@@ -33,6 +32,15 @@
 
 namespace wst::cpu_loops {
 
+// Whether the loops run the AVX2 kernels.
+inline bool avx2() {
+#ifdef WST_AVX2_KERNELS
+    return cpu_simd::selected() == cpu_simd::isa::avx2;
+#else
+    return false;
+#endif
+}
+
 // out (B x n/k) = scale * subsample_fourier(in * filter, k), interleaved
 // complex rows (elementwise::filter_and_subsample).
 template <class Real>
@@ -41,13 +49,21 @@ WST_VECTORIZE void filter_subsample(const Real* in, const elementwise::filter_wi
     const elementwise::filter_and_subsample<Real> op;
     const std::size_t n_out = n / k;
     const Real factor = scale / static_cast<Real>(k);
+    [[maybe_unused]] const bool wide = avx2();
     for (std::size_t b = 0; b < B; ++b) {
         const Real* row_in = in + 2 * b * n;
         Real* row_out = out + 2 * b * n_out;
         std::fill(row_out, row_out + 2 * n_out, Real(0));
         for (std::size_t i = 0; i < filter.length;) {
             const std::size_t run = elementwise::unwrapped_run(filter, n_out, i);
-            op.run(row_in, filter, n_out, factor, i, run, row_out);
+            std::size_t done = 0;
+#ifdef WST_AVX2_KERNELS
+            if (wide) {
+                const std::size_t j = elementwise::wrap(filter.start + i, filter.n), o = elementwise::wrap(j, n_out);
+                done = cpu_avx2::filter_run(row_in + 2 * j, filter.values + i, factor, run, row_out + 2 * o);
+            }
+#endif
+            op.run(row_in, filter, n_out, factor, i + done, run - done, row_out);
             i += run;
         }
     }
@@ -60,12 +76,20 @@ WST_VECTORIZE void filter_subsample_adjoint(const Real* G_out, const elementwise
     const elementwise::filter_and_subsample_adjoint<Real> op;
     const std::size_t n_out = n / k;
     const Real factor = scale / static_cast<Real>(k);
+    [[maybe_unused]] const bool wide = avx2();
     for (std::size_t b = 0; b < B; ++b) {
         const Real* g_out = G_out + 2 * b * n_out;
         Real* g_in = G_in + 2 * b * n;
         for (std::size_t i = 0; i < filter.length;) {
             const std::size_t run = elementwise::unwrapped_run(filter, n_out, i);
-            op.run(g_out, filter, n_out, factor, i, run, g_in);
+            std::size_t done = 0;
+#ifdef WST_AVX2_KERNELS
+            if (wide) {
+                const std::size_t j = elementwise::wrap(filter.start + i, filter.n), o = elementwise::wrap(j, n_out);
+                done = cpu_avx2::filter_adjoint_run(g_out + 2 * o, filter.values + i, factor, run, g_in + 2 * j);
+            }
+#endif
+            op.run(g_out, filter, n_out, factor, i + done, run - done, g_in);
             i += run;
         }
     }
@@ -93,16 +117,25 @@ void modulus_outside(const Real* z, std::size_t first, std::size_t last, Real* o
 template <class Real>
 WST_VECTORIZE void modulus(const Real* z, Real* out, std::size_t count) {
     constexpr std::size_t block = 256;
+    [[maybe_unused]] const bool wide = avx2();
     for (std::size_t first = 0; first < count; first += block) {
         const std::size_t last = std::min(first + block, count);
         unsigned outside = 0;  // an OR, not a branch: the loop stays vectorized
-        for (std::size_t i = first; i < last; ++i) {
+        std::size_t done = 0;
+#ifdef WST_AVX2_KERNELS
+        if (wide) done = cpu_avx2::squares(z + 2 * first, last - first, out + first, &outside);
+#endif
+        for (std::size_t i = first + done; i < last; ++i) {
             const Real re = z[2 * i], im = z[2 * i + 1], s = re * re + im * im;
             out[i] = s;
             outside |= static_cast<unsigned>(!elementwise::plain_magnitude_ok(s)) &
                        static_cast<unsigned>((re != Real(0)) | (im != Real(0)));
         }
-        exact_sqrt_in_place(out + first, last - first);
+        std::size_t rooted = 0;
+#ifdef WST_AVX2_KERNELS
+        if (wide) rooted = cpu_avx2::sqrt_in_place(out + first, last - first);
+#endif
+        exact_sqrt_in_place(out + first + rooted, last - first - rooted);
         if (outside != 0) modulus_outside(z, first, last, out);
     }
 }
@@ -117,7 +150,11 @@ template <class Real>
 WST_VECTORIZE void modulus_adjoint(const Real* __restrict z, const Real* __restrict abs_z, const Real* __restrict g,
                                    Real* __restrict G_z, std::size_t count) {
     using bits = std::conditional_t<sizeof(Real) == 4, std::uint32_t, std::uint64_t>;
-    for (std::size_t i = 0; i < count; ++i) {
+    std::size_t done = 0;
+#ifdef WST_AVX2_KERNELS
+    if (avx2()) done = cpu_avx2::modulus_adjoint(z, abs_z, g, G_z, count);
+#endif
+    for (std::size_t i = done; i < count; ++i) {
         const bits keep = bits{0} - static_cast<bits>(std::bit_cast<bits>(abs_z[i]) != 0);
         const Real w = std::bit_cast<Real>(static_cast<bits>(std::bit_cast<bits>(g[i] / abs_z[i]) & keep));
         G_z[2 * i] = w * z[2 * i];

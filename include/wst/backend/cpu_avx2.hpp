@@ -1,0 +1,169 @@
+// The AVX2 kernels of the CPU backend's element-wise loops (cpu_loops.hpp
+// calls them where cpu_simd selects AVX2). Each does what the baseline
+// loop's body does, operation for operation (no FMA: target("avx2") alone),
+// on 8 floats or 4 doubles at a time, and leaves the tail to the caller:
+// each returns how many elements it did. Complex values are interleaved
+// (re, im); a real weight per complex value is duplicated across both.
+#pragma once
+
+#include "wst/backend/cpu_simd.hpp"
+
+#ifdef WST_AVX2_KERNELS
+
+#include <immintrin.h>
+
+#include <cstddef>
+
+#define WST_AVX2 __attribute__((target("avx2")))
+
+namespace wst::cpu_avx2 {
+
+// [w0 w0 w1 w1 w2 w2 w3 w3] from four weights, each times factor.
+WST_AVX2 inline __m256 weights(const float* v, __m256 factor) {
+    const __m256 w = _mm256_mul_ps(_mm256_castps128_ps256(_mm_loadu_ps(v)), factor);
+    return _mm256_permutevar8x32_ps(w, _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3));
+}
+// [w0 w0 w1 w1] from two weights, each times factor.
+WST_AVX2 inline __m256d weights(const double* v, __m256d factor) {
+    const __m256d w = _mm256_mul_pd(_mm256_castpd128_pd256(_mm_loadu_pd(v)), factor);
+    return _mm256_permute4x64_pd(w, 0x50);
+}
+
+// y[t] += x[t] * (v[t] * factor) for complex x, y and real v, t < count:
+// elementwise::filter_and_subsample's run.
+WST_AVX2 inline std::size_t filter_run(const float* x, const float* v, float factor, std::size_t count, float* y) {
+    const __m256 f = _mm256_set1_ps(factor);
+    std::size_t t = 0;
+    for (; t + 4 <= count; t += 4)
+        _mm256_storeu_ps(y + 2 * t,
+                         _mm256_add_ps(_mm256_loadu_ps(y + 2 * t), _mm256_mul_ps(_mm256_loadu_ps(x + 2 * t), weights(v + t, f))));
+    return t;
+}
+WST_AVX2 inline std::size_t filter_run(const double* x, const double* v, double factor, std::size_t count, double* y) {
+    const __m256d f = _mm256_set1_pd(factor);
+    std::size_t t = 0;
+    for (; t + 2 <= count; t += 2)
+        _mm256_storeu_pd(y + 2 * t,
+                         _mm256_add_pd(_mm256_loadu_pd(y + 2 * t), _mm256_mul_pd(_mm256_loadu_pd(x + 2 * t), weights(v + t, f))));
+    return t;
+}
+
+// y[t] += (v[t] * factor) * g[t]: elementwise::filter_and_subsample_adjoint's run.
+WST_AVX2 inline std::size_t filter_adjoint_run(const float* g, const float* v, float factor, std::size_t count, float* y) {
+    const __m256 f = _mm256_set1_ps(factor);
+    std::size_t t = 0;
+    for (; t + 4 <= count; t += 4)
+        _mm256_storeu_ps(y + 2 * t,
+                         _mm256_add_ps(_mm256_loadu_ps(y + 2 * t), _mm256_mul_ps(weights(v + t, f), _mm256_loadu_ps(g + 2 * t))));
+    return t;
+}
+WST_AVX2 inline std::size_t filter_adjoint_run(const double* g, const double* v, double factor, std::size_t count,
+                                               double* y) {
+    const __m256d f = _mm256_set1_pd(factor);
+    std::size_t t = 0;
+    for (; t + 2 <= count; t += 2)
+        _mm256_storeu_pd(y + 2 * t,
+                         _mm256_add_pd(_mm256_loadu_pd(y + 2 * t), _mm256_mul_pd(weights(v + t, f), _mm256_loadu_pd(g + 2 * t))));
+    return t;
+}
+
+// out[i] = re^2 + im^2 of z[i] for i < count, in steps of 8 (float) or 4
+// (double); *outside set nonzero if any of them lies outside
+// elementwise::plain_magnitude_ok for a z that is not 0 (cpu_loops::modulus's
+// flag). The pairs are summed by hadd, re^2 + im^2 as the baseline adds
+// them; hadd leaves the sums of the two inputs interleaved by lane, which a
+// 64-bit permutation puts back in order.
+WST_AVX2 inline std::size_t squares(const float* z, std::size_t count, float* out, unsigned* outside) {
+    const __m256 hi = _mm256_set1_ps(1e37f), lo = _mm256_set1_ps(1e-37f);
+    const __m256i magnitude = _mm256_set1_epi32(0x7fffffff);
+    __m256i flags = _mm256_setzero_si256();
+    std::size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const __m256 a = _mm256_loadu_ps(z + 2 * i), b = _mm256_loadu_ps(z + 2 * i + 8);
+        const __m256 s = _mm256_castpd_ps(
+            _mm256_permute4x64_pd(_mm256_castps_pd(_mm256_hadd_ps(_mm256_mul_ps(a, a), _mm256_mul_ps(b, b))), 0xD8));
+        _mm256_storeu_ps(out + i, s);
+        const __m256 ok = _mm256_and_ps(_mm256_cmp_ps(s, hi, _CMP_LT_OQ), _mm256_cmp_ps(s, lo, _CMP_GT_OQ));
+        // z != 0: either part's bits, sign aside, nonzero; the OR of each pair,
+        // packed as hadd packs the sums.
+        const __m256i ma = _mm256_and_si256(_mm256_castps_si256(a), magnitude);
+        const __m256i mb = _mm256_and_si256(_mm256_castps_si256(b), magnitude);
+        const __m256 pa = _mm256_castsi256_ps(_mm256_or_si256(ma, _mm256_shuffle_epi32(ma, 0xB1)));
+        const __m256 pb = _mm256_castsi256_ps(_mm256_or_si256(mb, _mm256_shuffle_epi32(mb, 0xB1)));
+        const __m256i nonzero_bits = _mm256_castpd_si256(
+            _mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(pa, pb, _MM_SHUFFLE(2, 0, 2, 0))), 0xD8));
+        const __m256i zero = _mm256_cmpeq_epi32(nonzero_bits, _mm256_setzero_si256());
+        flags = _mm256_or_si256(flags, _mm256_andnot_si256(_mm256_or_si256(_mm256_castps_si256(ok), zero), _mm256_set1_epi32(-1)));
+    }
+    *outside |= static_cast<unsigned>(!_mm256_testz_si256(flags, flags));
+    return i;
+}
+WST_AVX2 inline std::size_t squares(const double* z, std::size_t count, double* out, unsigned* outside) {
+    const __m256d hi = _mm256_set1_pd(1e300), lo = _mm256_set1_pd(1e-300);
+    const __m256i magnitude = _mm256_set1_epi64x(0x7fffffffffffffff);
+    __m256i flags = _mm256_setzero_si256();
+    std::size_t i = 0;
+    for (; i + 4 <= count; i += 4) {
+        const __m256d a = _mm256_loadu_pd(z + 2 * i), b = _mm256_loadu_pd(z + 2 * i + 4);
+        const __m256d s = _mm256_permute4x64_pd(_mm256_hadd_pd(_mm256_mul_pd(a, a), _mm256_mul_pd(b, b)), 0xD8);
+        _mm256_storeu_pd(out + i, s);
+        const __m256d ok = _mm256_and_pd(_mm256_cmp_pd(s, hi, _CMP_LT_OQ), _mm256_cmp_pd(s, lo, _CMP_GT_OQ));
+        const __m256i ma = _mm256_and_si256(_mm256_castpd_si256(a), magnitude);
+        const __m256i mb = _mm256_and_si256(_mm256_castpd_si256(b), magnitude);
+        const __m256d pa = _mm256_castsi256_pd(_mm256_or_si256(ma, _mm256_shuffle_epi32(ma, 0x4E)));
+        const __m256d pb = _mm256_castsi256_pd(_mm256_or_si256(mb, _mm256_shuffle_epi32(mb, 0x4E)));
+        const __m256i nonzero_bits = _mm256_castpd_si256(_mm256_permute4x64_pd(_mm256_unpacklo_pd(pa, pb), 0xD8));
+        const __m256i zero = _mm256_cmpeq_epi64(nonzero_bits, _mm256_setzero_si256());
+        flags = _mm256_or_si256(flags,
+                                _mm256_andnot_si256(_mm256_or_si256(_mm256_castpd_si256(ok), zero), _mm256_set1_epi64x(-1)));
+    }
+    *outside |= static_cast<unsigned>(!_mm256_testz_si256(flags, flags));
+    return i;
+}
+
+// x[i] = sqrt(x[i]), correctly rounded (exact_sqrt.hpp at AVX width).
+WST_AVX2 inline std::size_t sqrt_in_place(float* x, std::size_t n) {
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, _mm256_sqrt_ps(_mm256_loadu_ps(x + i)));
+    return i;
+}
+WST_AVX2 inline std::size_t sqrt_in_place(double* x, std::size_t n) {
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(x + i, _mm256_sqrt_pd(_mm256_loadu_pd(x + i)));
+    return i;
+}
+
+// G_z[i] = w z[i], w = g[i] / |z|[i] with its bits cleared where those of
+// |z|[i] are 0 (cpu_loops::modulus_adjoint's form), 8 or 4 at a time.
+WST_AVX2 inline std::size_t modulus_adjoint(const float* z, const float* abs_z, const float* g, float* G_z,
+                                            std::size_t count) {
+    std::size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const __m256 a = _mm256_loadu_ps(abs_z + i);
+        const __m256i cleared = _mm256_cmpeq_epi32(_mm256_castps_si256(a), _mm256_setzero_si256());
+        const __m256 w = _mm256_andnot_ps(_mm256_castsi256_ps(cleared), _mm256_div_ps(_mm256_loadu_ps(g + i), a));
+        const __m256 lo = _mm256_unpacklo_ps(w, w), hi = _mm256_unpackhi_ps(w, w);  // by lane: w0 w0 w1 w1 | w4 w4 w5 w5
+        _mm256_storeu_ps(G_z + 2 * i, _mm256_mul_ps(_mm256_permute2f128_ps(lo, hi, 0x20), _mm256_loadu_ps(z + 2 * i)));
+        _mm256_storeu_ps(G_z + 2 * i + 8, _mm256_mul_ps(_mm256_permute2f128_ps(lo, hi, 0x31), _mm256_loadu_ps(z + 2 * i + 8)));
+    }
+    return i;
+}
+WST_AVX2 inline std::size_t modulus_adjoint(const double* z, const double* abs_z, const double* g, double* G_z,
+                                            std::size_t count) {
+    std::size_t i = 0;
+    for (; i + 4 <= count; i += 4) {
+        const __m256d a = _mm256_loadu_pd(abs_z + i);
+        const __m256i cleared = _mm256_cmpeq_epi64(_mm256_castpd_si256(a), _mm256_setzero_si256());
+        const __m256d w = _mm256_andnot_pd(_mm256_castsi256_pd(cleared), _mm256_div_pd(_mm256_loadu_pd(g + i), a));
+        const __m256d lo = _mm256_unpacklo_pd(w, w), hi = _mm256_unpackhi_pd(w, w);  // by lane: w0 w0 | w2 w2
+        _mm256_storeu_pd(G_z + 2 * i, _mm256_mul_pd(_mm256_permute2f128_pd(lo, hi, 0x20), _mm256_loadu_pd(z + 2 * i)));
+        _mm256_storeu_pd(G_z + 2 * i + 4, _mm256_mul_pd(_mm256_permute2f128_pd(lo, hi, 0x31), _mm256_loadu_pd(z + 2 * i + 4)));
+    }
+    return i;
+}
+
+}  // namespace wst::cpu_avx2
+
+#undef WST_AVX2
+
+#endif  // WST_AVX2_KERNELS
