@@ -32,6 +32,13 @@ std::size_t signals_per_walk_from_environment() {
     return v ? static_cast<std::size_t>(std::strtoul(v, nullptr, 10)) : 0;
 }
 
+// Bytes of the fused JTFS loss's kept planes (execution.kept_bytes):
+// WST_KEPT_BYTES, default the library's.
+std::size_t kept_bytes_from_environment() {
+    const char* v = std::getenv("WST_KEPT_BYTES");
+    return v ? static_cast<std::size_t>(std::strtoull(v, nullptr, 10)) : wst::execution{}.kept_bytes;
+}
+
 // What one benchmark of a transform works on, per configuration and thread
 // count: the transform, signals, a target and a cotangent.
 template <class Transform, class Configuration>
@@ -39,7 +46,8 @@ struct fixture {
     using Real = typename Transform::real_type;
     fixture(const Configuration& c, int threads)
         : S(c.params(), {.threads = threads,
-                         .signals_per_walk = signals_per_walk_from_environment()}),
+                         .signals_per_walk = signals_per_walk_from_environment(),
+                         .kept_bytes = kept_bytes_from_environment()}),
           x(bench::noise<Real>(c.B, c.N, 1)),
           target(S.scattering(bench::noise<Real>(c.B, c.N, 2))),
           cotangent(S.scattering(bench::noise<Real>(c.B, c.N, 3))) {}

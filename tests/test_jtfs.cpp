@@ -178,6 +178,24 @@ TEST_CASE("JTFS loss_gradient: the loss from the outputs, its gradient the backw
     }
 }
 
+TEST_CASE("JTFS loss_gradient: the same bits whether the planes' Y are kept or computed again", "[jtfs][gradient]") {
+    const auto x = ref::array("jtfs/jtfs_small", "x.npy");
+    const Eigen::Map<const wst::signal_array<double>> xs(x.values.data(), 2, 1024);
+    const wst::TimeFrequencyScattering<wst::backend::fftw, double> reference(jtfs_ref::params("jtfs/jtfs_small", wst::jtfs_format::time),
+                                                                            {.kept_bytes = 0});
+    const auto target = reference.scattering(xs.reverse().eval());
+    const auto expected = reference.loss_gradient(xs, target, wst::loss::sum_squares);
+    // 1 MiB keeps the planes of the larger j2 only (the largest holds 13 MiB in double); 1 GiB all of them.
+    for (const std::size_t kept : {std::size_t{1} << 20, std::size_t{1} << 30})
+        for (const int threads : {1, 2}) {
+            const wst::TimeFrequencyScattering<wst::backend::fftw, double> S(
+                jtfs_ref::params("jtfs/jtfs_small", wst::jtfs_format::time), {.threads = threads, .kept_bytes = kept});
+            const auto got = S.loss_gradient(xs, target, wst::loss::sum_squares);
+            CHECK(got.loss == expected.loss);
+            CHECK((got.gradient == expected.gradient).all());
+        }
+}
+
 TEST_CASE("wst::reconstruct fits a JTFS target from noise", "[jtfs][reconstruct]") {
     const int N = 512;
     Eigen::ArrayXd x(N);

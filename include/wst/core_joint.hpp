@@ -41,7 +41,7 @@ namespace wst::core {
 // cotangents.
 namespace joint {
 enum real_slot : std::size_t { x_pad = 0, u1, s1, tmp, plane, averaged, transposed, time_averaged, spare };
-enum complex_slot : std::size_t { u0_hat = 0, product, z1, u1_hat, z2, x_plane, x_hat, y, rows_hat, spare_c };
+enum complex_slot : std::size_t { u0_hat = 0, product, z1, u1_hat, z2, x_plane, x_hat, y, rows_hat, spare_c, kept };
 }  // namespace joint
 
 // How the walk runs its chunks of rows: body(worker, i) for i < count, in
@@ -67,16 +67,36 @@ public:
     // their adjoints) are safe to call at once on distinct rows; irfft and
     // rfft_adjoint are not (the CPU backend's shared scratch), and no chunk
     // calls them.
+    //
+    // kept_values: the values per signal of the kept slot (buffers' kept
+    // argument): the fused loss keeps the Y of a plane's paths there from
+    // its values to its adjoints when they fit, instead of computing them
+    // again (the same bits either way).
     joint_walk(Workspace& w, const jtfs_geometry& g, const filter_bank& bank, const std::vector<joint_path>& paths,
-               jtfs_format format, std::size_t B, chunk_runner run_chunks = run_chunks_in_order)
+               jtfs_format format, std::size_t B, chunk_runner run_chunks = run_chunks_in_order,
+               std::size_t kept_values = 0)
         : w_(w), g_(g), bank_(bank), paths_(paths), format_(format), B_(B), Np_(static_cast<std::size_t>(g.time.N_padded)),
           N_fr_(static_cast<std::size_t>(g.N_padded_fr)), local_(g.time.average == averaging::mode::local),
-          scratch_stride_(scratch_stride(g, paths)), run_chunks_(std::move(run_chunks)) {}
+          scratch_stride_(scratch_stride(g, paths)), kept_values_(B * kept_values), run_chunks_(std::move(run_chunks)) {}
+
+    // The values per signal of the Y of every plane's paths that fit in
+    // `budget` values (a plane holds order 1's paths, or one psi2's): the
+    // size of the kept slot, 0 where no plane fits.
+    static std::size_t kept_values(const jtfs_geometry& g, const std::vector<joint_path>& paths, std::size_t budget) {
+        std::size_t kept = 0;
+        for (std::size_t first = 0, last = 0; first < paths.size(); first = last) {
+            std::size_t values = 0;
+            for (last = first; last < paths.size() && same_plane(paths[last], paths[first]); ++last)
+                values += kept_path_values(g, paths[last], 1);
+            if (values <= budget) kept = std::max(kept, values);
+        }
+        return kept;
+    }
 
     // Values per signal of every buffer, for these parameters and up to
     // `workers` threads over the chunks of rows.
     static buffer_layout buffers(const jtfs_geometry& g, const filter_bank& bank, const std::vector<joint_path>& paths,
-                                 std::size_t workers = 1) {
+                                 std::size_t workers = 1, std::size_t kept = 0) {
         const auto Np = static_cast<std::size_t>(g.time.N_padded), N_fr = static_cast<std::size_t>(g.N_padded_fr);
         const bool local = g.time.average == averaging::mode::local;
         const std::size_t t1 = Np >> g.time.log2_stride;
@@ -110,7 +130,7 @@ public:
         return {{Np, rows_out, bank.psi1.size() * t1, grouped, std::max({Np, plane, scratch}), std::max(Np, scratch), grouped,
                  std::max(Np, output_rows * t1), rows_out},
                 {Np, work, std::max(Np, spectra), spectra, std::max<std::size_t>(z2, 1), std::max(Np, plane),
-                 std::max(Np, plane), scratch, work, plane}};
+                 std::max(Np, plane), scratch, work, plane, kept}};
     }
 
     // Samples per output row.
@@ -160,7 +180,8 @@ public:
     // rows x output_length() values, in backend memory), given their values
     // (same layout; nullptr unless with_values). The forward values each
     // adjoint needs are recomputed on the way (nothing of the forward pass
-    // is kept but the spectra of U1): order 2 psi2 by psi2, then order 1,
+    // is kept but the spectra of U1, and with values the Y of the planes
+    // that fit in the kept slot): order 2 psi2 by psi2, then order 1,
     // the first order, order 0 and the padding, each step followed back by
     // its adjoint (core.hpp's list: the modulus by z / |z|, the
     // product-and-subsample by spreading over the periods, the inverse DFT
@@ -261,6 +282,12 @@ private:
     static int second_order_level(const jtfs_geometry& g, int j2) {
         return g.time.average == averaging::mode::local ? std::min(j2, g.time.log2_stride) : j2;
     }
+    // Rows (time samples) per signal of the plane a path reads.
+    static std::size_t plane_length(const jtfs_geometry& g, const joint_path& p) {
+        const auto Np = static_cast<std::size_t>(g.time.N_padded);
+        return Np >> (p.order == 1 ? g.time.log2_stride : second_order_level(g, p.j2));
+    }
+    static bool same_plane(const joint_path& a, const joint_path& b) { return a.order == b.order && a.n2 == b.n2; }
 
     // The spectrum along n1 of Y2 = U1[n1] * psi2 for the second-order
     // wavelet of `first` (n1 < n1_max, zero beyond), B x len2 rows of N_fr
@@ -308,14 +335,15 @@ private:
     // (modulus), and the reduction along n1 (n1_reduction: phi_F's average,
     // the sum, or the rows kept as they are) time-last, path p's B x rows x
     // len at plane_offset_[p - first] in transposed.
-    void plane_paths(std::size_t first, std::size_t last, std::size_t len) {
+    // With keep, each path's Y stays in the kept slot (kept_y).
+    void plane_paths(std::size_t first, std::size_t last, std::size_t len, bool keep = false) {
         set_plane_offsets(first, last, len);
         over_rows(len, [&](std::size_t worker, std::size_t row, std::size_t count) {
             const chunk_scratch s = scratch(worker);
             const std::size_t b = row / len, t = row % len;
             for (std::size_t p = first; p < last; ++p) {
                 const joint_path& path = paths_[p];
-                path_chunk(path, row, count, s);
+                path_chunk(path, row, count, s, keep ? kept_y(p - first, row, len, path) : s.y);
                 w_.project_rows(s.modulus, count, N_fr_ >> path.k_fr, n1_reduction(path), path.rows,
                                 r(joint::transposed) + plane_offset_[p - first] + b * path.rows * len + t, len);
             }
@@ -344,10 +372,13 @@ private:
     // chunk by chunk Y and |Y| recomputed and the adjoints of the reduction,
     // the modulus and the filter, added to the cotangent of the spectrum in
     // spare_c path after path (the same order whatever the chunks).
+    // Where the plane's Y fits in the kept slot, the values' pass leaves it
+    // there for the adjoints, which then compute only |Y| again.
     template <class Cotangent>
     void plane_paths_backward(std::size_t first, std::size_t last, std::size_t len, bool with_values, Cotangent& cotangent) {
+        const bool keep = with_values && plane_values(first, last) <= kept_values_;
         if (with_values)
-            plane_paths(first, last, len);
+            plane_paths(first, last, len, keep);
         else
             set_plane_offsets(first, last, len);
         for (std::size_t p = first; p < last; ++p) {
@@ -371,10 +402,16 @@ private:
             for (std::size_t p = first; p < last; ++p) {
                 const joint_path& path = paths_[p];
                 const std::size_t n_fr = N_fr_ >> path.k_fr;
-                path_chunk(path, row, count, s);
+                complex_type* y = s.y;
+                if (keep) {
+                    y = kept_y(p - first, row, len, path);
+                    w_.modulus(y, s.modulus, count, n_fr);
+                } else {
+                    path_chunk(path, row, count, s, y);
+                }
                 w_.project_rows_adjoint(r(joint::tmp) + plane_offset_[p - first] + b * path.rows * len + t, len, count, n_fr,
                                         n1_reduction(path), path.rows, s.grad_modulus);
-                w_.modulus_adjoint(s.y, s.modulus, s.grad_modulus, s.grad_y, count, n_fr);
+                w_.modulus_adjoint(y, s.modulus, s.grad_modulus, s.grad_y, count, n_fr);
                 w_.inverse_dft_adjoint(s.grad_y, s.product, count, n_fr);
                 w_.filter_subsample_adjoint(s.product, ctx().frequency_filter(path.n_fr), count, N_fr_,
                                             std::size_t{1} << path.k_fr, c(joint::spare_c) + row * N_fr_,
@@ -398,11 +435,36 @@ private:
                 r(joint::averaged) + offset};
     }
 
-    // Y and |Y| of path for rows row .. row + count - 1 into s.
-    void path_chunk(const joint_path& path, std::size_t row, std::size_t count, const chunk_scratch& s) {
+    // Y of path for rows row .. row + count - 1 into y, |Y| into s.
+    void path_chunk(const joint_path& path, std::size_t row, std::size_t count, const chunk_scratch& s, complex_type* y) {
         wavelet_rows(w_, count, c(joint::x_hat) + row * N_fr_, ctx().frequency_filter(path.n_fr), N_fr_, path.k_fr,
-                     s.product, s.y);
-        w_.modulus(s.y, s.modulus, count, N_fr_ >> path.k_fr);
+                     s.product, y);
+        w_.modulus(y, s.modulus, count, N_fr_ >> path.k_fr);
+    }
+
+    // The kept slot holds the Y of a plane's paths one after the other
+    // (set_plane_offsets), each chunk by chunk as in a worker's scratch: a
+    // chunk's rows of N_fr >> k_fr values from a 64-byte line, so that
+    // every loop over them splits as it does there (the same bits).
+    static std::size_t kept_chunk_values(const jtfs_geometry& g, const joint_path& path) {
+        const auto N_fr = static_cast<std::size_t>(g.N_padded_fr);
+        const std::size_t chunk = std::min(plane_length(g, path), chunk_length(N_fr));
+        return (chunk * (N_fr >> path.k_fr) + 15) / 16 * 16;
+    }
+    static std::size_t kept_path_values(const jtfs_geometry& g, const joint_path& path, std::size_t B) {
+        const std::size_t len = plane_length(g, path), chunk = std::min(len, chunk_length(static_cast<std::size_t>(g.N_padded_fr)));
+        return B * ((len + chunk - 1) / chunk) * kept_chunk_values(g, path);
+    }
+    // Path first + i's Y for the chunk from `row` (over_rows' chunks).
+    complex_type* kept_y(std::size_t i, std::size_t row, std::size_t len, const joint_path& path) {
+        const std::size_t chunk = std::min(len, chunk_length(N_fr_)), per_plane = (len + chunk - 1) / chunk;
+        const std::size_t index = (row / len) * per_plane + (row % len) / chunk;
+        return c(joint::kept) + kept_offset_[i] + index * kept_chunk_values(g_, path);
+    }
+    std::size_t plane_values(std::size_t first, std::size_t last) const {
+        std::size_t values = 0;
+        for (std::size_t p = first; p < last; ++p) values += kept_path_values(g_, paths_[p], B_);
+        return values;
     }
 
     // The reduction along n1 of a path's |Y| (rows of N_fr >> k_fr values)
@@ -417,7 +479,11 @@ private:
     // Where path first + i's rows lie in a plane's buffers (transposed, tmp).
     void set_plane_offsets(std::size_t first, std::size_t last, std::size_t len) {
         plane_offset_.assign(1, 0);
-        for (std::size_t p = first; p + 1 < last; ++p) plane_offset_.push_back(plane_offset_.back() + B_ * paths_[p].rows * len);
+        kept_offset_.assign(1, 0);
+        for (std::size_t p = first; p + 1 < last; ++p) {
+            plane_offset_.push_back(plane_offset_.back() + B_ * paths_[p].rows * len);
+            kept_offset_.push_back(kept_offset_.back() + kept_path_values(g_, paths_[p], B_));
+        }
     }
 
     std::size_t first_output_row(std::size_t p) const {
@@ -526,7 +592,9 @@ private:
     bool local_;
     std::vector<std::size_t> spectrum_offset_;  // of U1[n1]'s spectrum in u1_hat, per signal
     std::vector<std::size_t> plane_offset_;     // of a plane's paths' rows in transposed and tmp
+    std::vector<std::size_t> kept_offset_;      // of a plane's paths' Y in kept
     std::size_t scratch_stride_;                // values between two workers' chunk scratch
+    std::size_t kept_values_;                   // of the kept slot (B signals)
     chunk_runner run_chunks_;
 };
 

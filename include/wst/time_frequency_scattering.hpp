@@ -15,6 +15,7 @@
 #include "wst/time_filters.hpp"
 
 #include <algorithm>
+#include <complex>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -78,7 +79,9 @@ public:
         // The buffers fit the walks of both outputs: the array's (paths_) and the list's (list_paths_).
         // Chunk scratch for every thread on the CPU; a device walks a plane as one chunk.
         const std::size_t workers = Backend::host_memory ? static_cast<std::size_t>(executor_.threads()) : 1;
-        buffer_layout buffers = walk_type::buffers(geometry_, bank_, paths_, workers);
+        // The fused loss keeps each plane's Y where it fits in kept_bytes (its walk is paths_'s).
+        kept_values_ = walk_type::kept_values(geometry_, paths_, exec.kept_bytes / sizeof(std::complex<Real>));
+        buffer_layout buffers = walk_type::buffers(geometry_, bank_, paths_, workers, kept_values_);
         const buffer_layout list_buffers = walk_type::buffers(geometry_, bank_, list_paths_, workers);
         for (std::size_t i = 0; i < buffers.real.size(); ++i) buffers.real[i] = std::max(buffers.real[i], list_buffers.real[i]);
         for (std::size_t i = 0; i < buffers.complex.size(); ++i)
@@ -399,7 +402,7 @@ private:
                                 out + (r - first_row) * L, row_sums[0] + sums.offset(b, r), sums.row_stride());
             };
             lease w(executor_);
-            walk_type(*w, geometry_, bank_, paths_, params_.format, 1, chunks)
+            walk_type(*w, geometry_, bank_, paths_, params_.format, 1, chunks, kept_values_)
                 .vjp(in[0] + b * N, true, cotangent, gradient[0] + b * N);
             (*w).synchronize();
         });
@@ -421,6 +424,7 @@ private:
     std::vector<joint_path> paths_;
     std::vector<joint_path> list_paths_;   // the list output's walk, in format time (joint_list_paths)
     std::vector<jtfs_list_key> list_keys_;  // its entries (joint_list_keys)
+    std::size_t kept_values_ = 0;           // per signal, of the fused loss's kept Y (core::joint_walk)
 };
 
 }  // namespace wst

@@ -144,8 +144,11 @@ struct fftw {
         std::size_t longest() const { return longest_; }
         // Values per signal of real buffer i and of complex buffer i.
         std::size_t real_size(std::size_t i) const { return buffers_.real.empty() ? N_padded_ : buffers_.real.at(i); }
+        // (Without a layout, the tree walk's: N_padded values in each of its
+        // ten complex slots, core.hpp, and none in the joint walk's kept one.)
         std::size_t complex_size(std::size_t i) const {
-            return buffers_.complex.empty() ? N_padded_ : buffers_.complex.at(i);
+            if (buffers_.complex.empty()) return i < 10 ? N_padded_ : 0;
+            return buffers_.complex.at(i);
         }
         const plan& r2c(std::size_t n) const { return *r2c_[slot_.at(n)]; }
         const plan& c2c_backward(std::size_t n) const { return *c2c_backward_[slot_.at(n)]; }
@@ -210,7 +213,7 @@ struct fftw {
         // Buffers of capacity x ctx.real_size(i) (ctx.complex_size(i)) values
         // the algorithms work in: real_buffer(i) for i < real_buffers,
         // complex_buffer(i) for i < complex_buffers.
-        static constexpr std::size_t real_buffers = 9, complex_buffers = 10;
+        static constexpr std::size_t real_buffers = 9, complex_buffers = 11;
         Real* real_buffer(std::size_t i) { return real_[i].data(); }
         complex_type* complex_buffer(std::size_t i) { return complex_[i].data(); }
 
