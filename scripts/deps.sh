@@ -7,6 +7,7 @@ WST_PACKAGES=(
     catch2 nlohmann-json3-dev libbenchmark-dev  # tests and benchmarks
     libcli11-dev libsndfile1-dev libzip-dev gnuplot-nox  # command-line tools and examples
     python3-numpy                       # checks the tools' .npy/.npz output from outside
+    pybind11-dev python3-dev python3-pytest  # the Python package and its tests
     clang libclang-rt-dev               # libFuzzer targets
 )
 

@@ -1,0 +1,156 @@
+"""wst.Scattering1D through Python against Kymatio's reference outputs
+(tests/data/reference, float64), in both precisions, with the gradient and
+Kymatio's errors for bad arguments."""
+import json
+import os
+import threading
+import warnings
+
+import numpy as np
+import pytest
+
+import wst
+
+REFERENCE = os.environ.get("WST_REFERENCE_DIR",
+                           os.path.join(os.path.dirname(__file__), "..", "..", "tests", "data", "reference"))
+CASES = ["kymatio_test_1d", "eeg", "speech", "q_tuple_T64_n3000", "T256_J5_n1000", "order1", "global_n777", "stride16"]
+
+
+def load(case):
+    folder = os.path.join(REFERENCE, case)
+    params = json.load(open(os.path.join(folder, "params.json")))
+    arrays = {name: np.load(os.path.join(folder, name + ".npy")) for name in ("x", "S", "g", "gx")}
+    return params, arrays
+
+
+def build(params, **extra):
+    Q = tuple(params["Q"])
+    return wst.Scattering1D(J=params["J"], shape=params["shape"], Q=Q, T=params.get("T"), stride=params.get("stride"),
+                            max_order=params.get("max_order", 2), **extra)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_forward_and_gradient_equal_kymatio(case):
+    params, a = load(case)
+    S = build(params)
+    Sx = S(a["x"])
+    assert Sx.shape == a["S"].shape and Sx.dtype == np.float64
+    assert np.max(np.abs(Sx - a["S"])) <= 1e-10 * np.max(np.abs(a["S"]))
+    gx = S.backward(a["x"], a["g"])
+    assert gx.shape == a["x"].shape
+    assert np.max(np.abs(gx - a["gx"])) <= 1e-9 * np.max(np.abs(a["gx"]))
+    # What Kymatio derives from the parameters.
+    assert S._N_padded == params["N_padded"] and S.pad_left == params["pad_left"] and S.pad_right == params["pad_right"]
+    assert S.T == params["T_resolved"] and S.average == params["average"]
+    if params["average"] == "local":
+        assert S.log2_stride == params["log2_stride"]
+    assert S.output_size() == params["output_size"]
+
+
+@pytest.mark.parametrize("case", ["eeg", "T256_J5_n1000"])
+def test_float32_follows_the_input(case):
+    params, a = load(case)
+    S = build(params)
+    x = a["x"].astype(np.float32)
+    Sx = S(x)
+    assert Sx.dtype == np.float32
+    assert np.max(np.abs(Sx - a["S"])) <= 1e-5 * np.max(np.abs(a["S"]))
+    gx = S.backward(x, a["g"].astype(np.float32))
+    assert gx.dtype == np.float32
+    assert np.max(np.abs(gx - a["gx"])) <= 1e-4 * np.max(np.abs(a["gx"]))
+
+
+def test_meta_equals_kymatio():
+    params, _ = load("eeg")
+    expected = json.load(open(os.path.join(REFERENCE, "eeg", "meta.json")))
+    m = build(params).meta()
+    assert list(m["order"]) == expected["order"]
+    assert [list(k) for k in m["key"]] == expected["key"]
+    for field in ("xi", "sigma", "j"):
+        want = np.array([[np.nan if v is None else v for v in row] for row in expected[field]])
+        np.testing.assert_array_equal(m[field], want)
+    assert build(params).output_size(detail=True) == (1, 9, 33)
+
+
+def test_any_batch_shape():
+    params, a = load("eeg")
+    S = build(params)
+    x = np.stack([a["x"], a["x"][::-1]])  # (2, 3, N)
+    Sx = S(x)
+    assert Sx.shape == (2, 3) + a["S"].shape[1:]
+    np.testing.assert_array_equal(Sx[0], S(a["x"]))
+    assert S(a["x"][0]).shape == a["S"].shape[1:]  # one signal (N,)
+    g = np.stack([a["g"], a["g"]])
+    assert S.backward(x, g).shape == x.shape
+
+
+def test_list_output_is_kymatio_s_order_with_keys():
+    params, a = load("eeg")
+    S = build(params, out_type='list')
+    paths = S(a["x"])
+    meta = build(params).meta()
+    assert [p["n"] for p in paths] == meta["key"]
+    assert [p["order"] for p in paths] == list(meta["order"])
+    stacked = np.stack([p["coef"] for p in paths], axis=-2)
+    np.testing.assert_array_equal(stacked, build(params)(a["x"]))
+
+
+def test_no_copy_and_threads():
+    params, a = load("speech")
+    S = build(params, threads=2)
+    x = np.ascontiguousarray(a["x"])
+    rows, _ = S._rows(x)
+    assert np.shares_memory(rows, x)  # a C-contiguous float64 array goes in as it is
+    # The GIL is released: calls from several Python threads give the same bits.
+    results = [None] * 4
+
+    def run(i):
+        results[i] = S(x)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for r in results:
+        np.testing.assert_array_equal(r, results[0])
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(J=6, shape=(512, 2)), ValueError, "If shape is specified as a tuple, it must have exactly one element"),
+    (dict(J=6, shape="512"), ValueError, "shape must be an integer or a 1-tuple"),
+    (dict(J=6, shape=512, Q=0), ValueError, "Q must always be >= 1"),
+    (dict(J=6, shape=512, Q=(8, 2, 1)), NotImplementedError, "Q must be an integer, 1-tuple or 2-tuple"),
+    (dict(J=6, shape=512, Q=[8]), ValueError, "Q must be an integer or a tuple"),
+    (dict(J=6, shape=512, T=1024), ValueError, "cannot exceed input length"),
+    (dict(J=6, shape=512, T=-1), ValueError, "T must be ==0 or >=1"),
+    (dict(J=6, shape=512, stride=3), ValueError, "stride must be a power of two"),
+    (dict(J=6, shape=512, stride=2.0), ValueError, "stride must be integer"),
+    (dict(J=6, shape=512, T=0, stride=4), ValueError, "is incompatible with T=0"),
+    (dict(J=6, shape=512, oversampling=-1), ValueError, "oversampling must be nonnegative"),
+    (dict(J=6, shape=512, oversampling=0.5), ValueError, "oversampling must be integer"),
+    (dict(J=6, shape=512, frontend='jax'), ValueError, "frontend must be 'numpy'"),
+])
+def test_bad_arguments_give_kymatio_s_errors(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        wst.Scattering1D(**kwargs)
+
+
+def test_runtime_errors():
+    with pytest.raises(ValueError, match="Cannot convert to out_type='array' with T=0"):
+        wst.Scattering1D(J=5, shape=512, T=0)(np.zeros(512))
+    with pytest.raises(ValueError, match="out_type must be one of 'array', 'dict', or 'list'"):
+        wst.Scattering1D(J=5, shape=512, out_type='table')(np.zeros(512))
+    with pytest.raises(ValueError, match="x"):  # wrong length: the C++ check, naming x
+        wst.Scattering1D(J=5, shape=512)(np.zeros(500))
+    with pytest.raises(ValueError, match="finite"):
+        wst.Scattering1D(J=5, shape=512)(np.full(512, np.nan))
+
+
+def test_oversampling_is_kymatio_s_stride():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        a = wst.Scattering1D(J=6, shape=1024, oversampling=1)
+    b = wst.Scattering1D(J=6, shape=1024, stride=32)
+    x = np.random.default_rng(0).standard_normal(1024)
+    np.testing.assert_array_equal(a(x), b(x))

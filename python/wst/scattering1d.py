@@ -1,0 +1,227 @@
+"""wst.Scattering1D: kymatio.Scattering1D's frontend (kymatio 0.4,
+scattering1d/frontend/base_frontend.py) over wst's C++ transform.
+
+The arguments are checked here as Kymatio checks them, with its exception
+types and messages; what Kymatio derives from them (T, log2_stride,
+padding, border indices) comes from the C++ transform, which derives the
+same. Signals of any batch shape (..., N) are reshaped to (B, N) and the
+outputs back to (..., C, N_out); float32 input is transformed in float32,
+any other real input in float64 (as kymatio.numpy's float64 filters do).
+"""
+import math
+import numbers
+import warnings
+from collections import Counter
+
+import numpy as np
+
+from . import _wst
+
+
+class Scattering1D:
+    def __init__(self, J, shape, Q=1, T=None, stride=None, max_order=2, oversampling=0, out_type='array',
+                 frontend='numpy', threads=1):
+        if frontend != 'numpy':
+            raise ValueError("frontend must be 'numpy' (this build of wst has no other). Got: {}".format(frontend))
+        self.frontend_name = frontend
+        self.J = J
+        self.max_order = max_order
+        self.out_type = out_type
+        self.threads = threads
+        self._Q = Q
+        self._T = T
+        self._stride = stride
+        self._oversampling = oversampling
+        # Kymatio's checks, in its order (ScatteringBase1D.build and its properties).
+        if isinstance(shape, numbers.Integral):
+            self.shape = (shape,)
+        elif isinstance(shape, tuple):
+            if len(shape) > 1:
+                raise ValueError("If shape is specified as a tuple, it must have exactly one element. Got: {}".format(shape))
+            self.shape = shape
+        else:
+            raise ValueError("shape must be an integer or a 1-tuple. Got: {}".format(shape))
+        if oversampling is None:
+            pass
+        elif oversampling < 0:
+            raise ValueError("oversampling must be nonnegative. Got: {}".format(oversampling))
+        elif not isinstance(oversampling, numbers.Integral):
+            raise ValueError("oversampling must be integer. Got: {}".format(oversampling))
+        elif oversampling > 0:
+            warnings.warn("oversampling is deprecated in and will be removed in v0.5."
+                          "Pass stride = 2**(J-oversampling) or stride = 2**(log2(T)-oversampling) "
+                          "to retain current behavior.", DeprecationWarning)
+            log2_T = int(math.floor(math.log2(self._parse_T()[0])))
+            if stride not in [None, 2 ** (log2_T - oversampling - 1)]:
+                raise ValueError("oversampling={} and stride={}are incompatible".format(oversampling, stride))
+            self._stride = 2 ** (log2_T - oversampling)
+        self._parse_T()
+        q1, q2 = self.Q
+        self._check_stride()
+        t = self._T
+        self._engines = {}
+        # (Without averaging the paths differ in length: the C++ transform
+        # then makes the list output alone, and an array is refused when
+        # asked for, at the call, as Kymatio refuses it.)
+        layout = 'list' if out_type == 'list' or self.average is False else 'array'
+        self._arguments = (J, self.shape[0], q1, q2, t, self._stride, max_order, layout, threads)
+        self._engine(np.float64)  # builds the filters now, so that bad parameters fail here
+
+    # --- Kymatio's attributes ---------------------------------------------
+    @property
+    def Q(self):
+        if np.any(np.array(self._Q) < 1):
+            raise ValueError('Q must always be >= 1, got {}'.format(self._Q))
+        if isinstance(self._Q, int):
+            return (self._Q, 1)
+        elif isinstance(self._Q, tuple):
+            if len(self._Q) == 1:
+                return self._Q + (1,)
+            elif len(self._Q) == 2:
+                return self._Q
+            raise NotImplementedError("Q must be an integer, 1-tuple or 2-tuple. Scattering transforms beyond "
+                                      "order 2 are not implemented. Got: {}".format(self._Q))
+        else:
+            raise ValueError("Q must be an integer or a tuple")
+
+    @property
+    def T(self):
+        return self._parse_T()[0]
+
+    @property
+    def average(self):
+        return self._parse_T()[1]
+
+    @property
+    def oversampling(self):
+        warnings.warn("The attribute oversampling is deprecated and will be removed in v0.5. "
+                      "Pass stride = 2**(J-oversampling) or stride = 2**(log2(T)-oversampling) "
+                      "to retain current behavior.", DeprecationWarning)
+        return self._oversampling
+
+    @property
+    def log2_T(self):
+        return int(math.floor(math.log2(self.T)))
+
+    @property
+    def log2_stride(self):
+        return self._check_stride()
+
+    @property
+    def stride(self):
+        return 2 ** self.log2_stride
+
+    @property
+    def _N_padded(self):
+        return self._engine(np.float64).N_padded
+
+    @property
+    def pad_left(self):
+        return self._engine(np.float64).pad_left
+
+    @property
+    def pad_right(self):
+        return self._engine(np.float64).pad_right
+
+    @property
+    def ind_start(self):
+        return list(self._engine(np.float64).ind_start)
+
+    @property
+    def ind_end(self):
+        return list(self._engine(np.float64).ind_end)
+
+    # --- the transform ----------------------------------------------------
+    def __call__(self, x):
+        return self.scattering(x)
+
+    def scattering(self, x):
+        """Kymatio's output of x (..., N): an array (..., C, N_out), or with
+        out_type='list' a list of dicts with 'coef' (..., N_path), 'j', 'n'
+        and 'order', in Kymatio's order."""
+        self._check_runtime_args()
+        rows, batch_shape = self._rows(x)
+        engine = self._engine(rows.dtype)
+        if self.out_type == 'array':
+            out = engine.scattering(rows)
+            return out.reshape(batch_shape + out.shape[1:])
+        return [{'coef': coef.reshape(batch_shape + coef.shape[1:]), 'j': tuple(j), 'n': tuple(key), 'order': order}
+                for key, order, j, coef in engine.scattering_list(rows)]
+
+    def backward(self, x, g):
+        """The gradient with respect to x of sum(S(x) * g), g shaped like the
+        array output of x; shaped like x."""
+        rows, batch_shape = self._rows(x)
+        engine = self._engine(rows.dtype)
+        g = np.ascontiguousarray(g, dtype=rows.dtype)
+        g = g.reshape((rows.shape[0],) + g.shape[len(batch_shape):]) if g.ndim >= 2 else g
+        return engine.backward(rows, g).reshape(batch_shape + (rows.shape[1],))
+
+    def meta(self):
+        """Kymatio's meta(): 'order', 'key', and 'xi', 'sigma', 'j', 'n' of
+        shape (C, max_order), NaN where a path has no filter of that order."""
+        m = self._engine(np.float64).meta()
+        return {'order': np.array(m['order']), 'key': [tuple(k) for k in m['key']], 'n': m['n'],
+                'xi': m['xi'], 'sigma': m['sigma'], 'j': m['j']}
+
+    def output_size(self, detail=False):
+        """Number of scattering coefficients (per order, with detail)."""
+        if detail:
+            return tuple(Counter(self.meta()['order']).values())
+        return len(self.meta()['key'])
+
+    # --- Kymatio's checks -------------------------------------------------
+    def _parse_T(self):
+        T, J, N = self._T, self.J, self.shape[0]
+        if T is None:
+            return 2 ** J, 'local'
+        elif T == 'global':
+            return 2 ** J, 'global'
+        elif T > N:
+            raise ValueError("The support {} of the low-pass filter cannot exceed input length (got {} > {}). "
+                             "For large averaging size, consider passing {}='global'.".format('T', T, N, 'T'))
+        elif T == 0:
+            return 2 ** J, False
+        elif T < 1:
+            raise ValueError("{} must be ==0 or >=1 (got {})".format('T', T))
+        return T, 'local'
+
+    def _check_stride(self):
+        if self._stride is None:
+            return self.log2_T
+        if not isinstance(self._stride, numbers.Integral):
+            raise ValueError("stride must be integer. Got: {}".format(self._stride))
+        log2_stride = math.log2(self._stride)
+        if math.floor(log2_stride) != math.ceil(log2_stride):
+            raise ValueError("stride must be a power of two. Got: {}".format(self._stride))
+        if self.average in [False, "global"]:
+            raise ValueError("stride={} is incompatible with T={}.".format(self._stride, self._T))
+        return int(log2_stride)
+
+    def _check_runtime_args(self):
+        if self.out_type not in ('array', 'dict', 'list'):
+            raise ValueError("out_type must be one of 'array', 'dict', or 'list'. Got: {}".format(self.out_type))
+        if self.out_type == 'dict':
+            raise ValueError("out_type='dict' is not supported by wst: use 'list', whose entries carry the keys")
+        if not self.average and self.out_type == 'array':
+            raise ValueError("Cannot convert to out_type='array' with T=0. Please set out_type to 'dict' or 'list'.")
+
+    # --- arrays and engines -----------------------------------------------
+    def _rows(self, x):
+        """x as C-contiguous (B, N) rows of float32 or float64 (no copy when it
+        already is one), and its batch shape."""
+        x = np.asarray(x)
+        if x.ndim < 1:
+            raise ValueError('Input tensor x should have at least one axis, got {}'.format(x.ndim))
+        if np.iscomplexobj(x):
+            raise TypeError("x must be real-valued. Got dtype {}".format(x.dtype))
+        dtype = np.float32 if x.dtype == np.float32 else np.float64
+        rows = np.ascontiguousarray(x, dtype=dtype).reshape(-1, x.shape[-1])
+        return rows, x.shape[:-1]
+
+    def _engine(self, dtype):
+        key = np.dtype(dtype)
+        if key not in self._engines:
+            cls = _wst.Scattering1D_f32 if key == np.float32 else _wst.Scattering1D_f64
+            self._engines[key] = cls(*self._arguments)
+        return self._engines[key]
