@@ -8,6 +8,7 @@ WST_PACKAGES=(
     libcli11-dev libsndfile1-dev libzip-dev gnuplot-nox  # command-line tools and examples
     python3-numpy                       # checks the tools' .npy/.npz output from outside
     pybind11-dev python3-dev python3-pytest  # the Python package and its tests
+    python3-torch python3-sklearn       # its torch and scikit-learn frontends (optional for users)
     clang libclang-rt-dev               # libFuzzer targets
 )
 

@@ -8,11 +8,11 @@ C++ library (FFTW on the CPU).
     gx = S.backward(x, np.ones_like(Sx))    # the gradient of sum(Sx * g)
 
 wst.Scattering1D takes kymatio.Scattering1D's arguments (J, shape, Q, T,
-stride, max_order, oversampling, out_type), and frontend ('numpy') and
-threads besides.
+stride, max_order, oversampling, out_type), and frontend ('numpy', 'torch'
+or 'sklearn') and threads besides. torch and scikit-learn are optional:
+they are imported only for their frontends.
 """
-from ._wst import Scattering1D_f32 as _Scattering1D_f32, Scattering1D_f64 as _Scattering1D_f64  # noqa: F401
-from .scattering1d import Scattering1D
+from .entry import Scattering1D
 
 __all__ = ["Scattering1D"]
 __version__ = "0.1.0"

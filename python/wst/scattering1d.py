@@ -1,5 +1,7 @@
-"""wst.Scattering1D: kymatio.Scattering1D's frontend (kymatio 0.4,
-scattering1d/frontend/base_frontend.py) over wst's C++ transform.
+"""The numpy frontend of wst.Scattering1D: kymatio.Scattering1D's
+(kymatio 0.4, scattering1d/frontend/base_frontend.py) over wst's C++
+transform. The other frontends (torch_frontend.py, sklearn_frontend.py)
+build on it.
 
 The arguments are checked here as Kymatio checks them, with its exception
 types and messages; what Kymatio derives from them (T, log2_stride,
@@ -18,12 +20,9 @@ import numpy as np
 from . import _wst
 
 
-class Scattering1D:
-    def __init__(self, J, shape, Q=1, T=None, stride=None, max_order=2, oversampling=0, out_type='array',
-                 frontend='numpy', threads=1):
-        if frontend != 'numpy':
-            raise ValueError("frontend must be 'numpy' (this build of wst has no other). Got: {}".format(frontend))
-        self.frontend_name = frontend
+class ScatteringNumPy1D:
+    def __init__(self, J, shape, Q=1, T=None, stride=None, max_order=2, oversampling=0, out_type='array', threads=1):
+        self.frontend_name = 'numpy'
         self.J = J
         self.max_order = max_order
         self.out_type = out_type

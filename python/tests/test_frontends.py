@@ -1,0 +1,76 @@
+"""The torch and sklearn frontends of wst.Scattering1D: the torch module's
+forward against Kymatio's reference output, its gradient (wst's own
+backward, not autograd's tape) against Kymatio torch's gradient and
+torch.autograd.gradcheck's finite differences, and the sklearn transformer
+in a Pipeline."""
+import os
+
+import numpy as np
+import pytest
+
+import wst
+from test_scattering1d import build, load
+
+torch = pytest.importorskip("torch")
+
+
+def test_torch_forward_and_gradient_equal_kymatio():
+    params, a = load("eeg")
+    S = build(params, frontend='torch')
+    assert isinstance(S, torch.nn.Module) and S.frontend_name == 'torch'
+    assert S.pad_left == params["pad_left"] and S.J == params["J"]  # Kymatio's attributes
+    x = torch.from_numpy(a["x"]).requires_grad_()
+    Sx = S(x)
+    assert Sx.dtype == torch.float64 and tuple(Sx.shape) == a["S"].shape
+    assert np.max(np.abs(Sx.detach().numpy() - a["S"])) <= 1e-10 * np.max(np.abs(a["S"]))
+    (Sx * torch.from_numpy(a["g"])).sum().backward()
+    assert np.max(np.abs(x.grad.numpy() - a["gx"])) <= 1e-9 * np.max(np.abs(a["gx"]))
+
+
+def test_torch_gradient_is_the_cpp_backward():
+    params, a = load("T256_J5_n1000")
+    S = build(params, frontend='torch')
+    x = torch.from_numpy(a["x"]).float().requires_grad_()
+    Sx = S(x)
+    assert Sx.dtype == torch.float32
+    g = torch.from_numpy(a["g"]).float()
+    (Sx * g).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), build(params).backward(a["x"].astype(np.float32), a["g"].astype(np.float32)))
+
+
+def test_torch_gradcheck():
+    S = wst.Scattering1D(J=3, shape=64, Q=2, frontend='torch')
+    x = torch.randn(2, 64, dtype=torch.float64, generator=torch.Generator().manual_seed(0), requires_grad=True)
+    assert torch.autograd.gradcheck(S, (x,), eps=1e-6, atol=1e-6, rtol=1e-4)
+
+
+def test_torch_batch_shapes_and_device():
+    S = wst.Scattering1D(J=4, shape=256, frontend='torch')
+    x = torch.randn(2, 3, 256)
+    assert S(x).shape[:2] == (2, 3)
+    assert S.to('cpu') is S  # a module: .to(device) on the CPU
+    with pytest.raises(TypeError, match="The input should be a PyTorch Tensor"):
+        S(np.zeros(256))
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device for torch here")
+def test_torch_cuda_tensor_is_refused_clearly():
+    S = wst.Scattering1D(J=4, shape=256, frontend='torch')
+    with pytest.raises(RuntimeError, match="CPU only"):
+        S(torch.zeros(256, device='cuda'))
+
+
+def test_sklearn_transformer_in_a_pipeline():
+    pytest.importorskip("sklearn")
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    params, a = load("eeg")
+    T = build(params, frontend='sklearn')
+    features = T.fit(a["x"]).transform(a["x"])
+    np.testing.assert_array_equal(features, build(params)(a["x"]).reshape(a["x"].shape[0], -1))
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((20, params["shape"]))
+    y = np.arange(20) % 2
+    x[y == 1] += np.sin(np.arange(params["shape"]) * 0.3)  # a tone in class 1
+    model = make_pipeline(build(params, frontend='sklearn'), LogisticRegression(max_iter=1000)).fit(x, y)
+    assert model.score(x, y) == 1.0

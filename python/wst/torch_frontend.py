@@ -1,0 +1,82 @@
+"""wst.Scattering1D(..., frontend='torch'): a torch.nn.Module whose forward
+is a torch.autograd.Function over wst's C++ transform, its backward wst's
+hand-written reverse mode (ScatteringNumPy1D.backward), not autograd's
+tape. CPU tensors only: this package has no CUDA backend, and a CUDA
+tensor is refused with an error that says so."""
+import numpy as np
+import torch
+
+from .scattering1d import ScatteringNumPy1D
+
+
+def _cpu_array(t, name):
+    if t.device.type != 'cpu':
+        raise RuntimeError("{} is on {}: this build of the wst package computes on the CPU only (it has no CUDA "
+                           "backend); move it with .cpu()".format(name, t.device))
+    if t.is_complex():
+        raise TypeError("{} must be real-valued. Got dtype {}".format(name, t.dtype))
+    return t.detach().contiguous().numpy()
+
+
+class _Scattering(torch.autograd.Function):
+    """S(x) with the gradient of <S(x), g> from wst's backward."""
+
+    @staticmethod
+    def forward(ctx, x, transform):
+        ctx.transform = transform
+        ctx.save_for_backward(x)
+        return torch.from_numpy(transform.scattering(_cpu_array(x, 'x')))
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        gx = ctx.transform.backward(_cpu_array(x, 'x'), _cpu_array(g, 'the gradient of S(x)'))
+        return torch.from_numpy(gx).to(x.dtype), None
+
+
+class ScatteringTorch1D(torch.nn.Module):
+    def __init__(self, J, shape, Q=1, T=None, stride=None, max_order=2, oversampling=0, out_type='array', threads=1):
+        super().__init__()
+        self._numpy = ScatteringNumPy1D(J, shape, Q, T, stride, max_order, oversampling, out_type, threads)
+        self.frontend_name = 'torch'
+
+    def __getattr__(self, name):
+        # Kymatio's attributes (J, shape, Q, T, average, pad_left, ...) are the numpy frontend's.
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            if '_numpy' not in self.__dict__:
+                raise
+            return getattr(self.__dict__['_numpy'], name)
+
+    def forward(self, x):
+        return self.scattering(x)
+
+    def scattering(self, x):
+        """Kymatio's torch output of x (..., N), differentiable: an array
+        (..., C, N_out), or with out_type='list' a list of dicts whose 'coef'
+        are tensors (without a gradient)."""
+        if not isinstance(x, torch.Tensor):
+            raise TypeError('The input should be a PyTorch Tensor.')
+        S = self._numpy
+        S._check_runtime_args()
+        if S.out_type == 'list':
+            if x.requires_grad:
+                raise NotImplementedError("the torch frontend's list output has no gradient yet: use out_type='array'")
+            return [dict(p, coef=torch.from_numpy(p['coef'])) for p in S.scattering(_cpu_array(x, 'x'))]
+        batch_shape, N = x.shape[:-1], x.shape[-1]
+        if x.dtype not in (torch.float32, torch.float64):
+            x = x.to(torch.float64)
+        out = _Scattering.apply(x.reshape(-1, N), S)
+        return out.reshape(batch_shape + out.shape[1:])
+
+    def backward(self, x, g):
+        """wst's gradient of sum(S(x) * g) with respect to x, as a tensor."""
+        return torch.from_numpy(self._numpy.backward(_cpu_array(x, 'x'), _cpu_array(g, 'g')))
+
+    def meta(self):
+        return self._numpy.meta()
+
+    def output_size(self, detail=False):
+        return self._numpy.output_size(detail)
