@@ -154,3 +154,45 @@ def test_oversampling_is_kymatio_s_stride():
     b = wst.Scattering1D(J=6, shape=1024, stride=32)
     x = np.random.default_rng(0).standard_normal(1024)
     np.testing.assert_array_equal(a(x), b(x))
+
+
+def test_loss_gradient_is_the_loss_of_the_outputs_and_the_backward_of_its_cotangent():
+    params, a = load("eeg")
+    S = build(params)
+    y, target = a["x"], S(0.5 * a["x"] + 0.25 * a["x"][::-1])
+    r = S.loss_gradient(y, target, loss='norm')
+    d = S(y) - target
+    norms = np.sqrt((d ** 2).sum(axis=(1, 2)))
+    np.testing.assert_allclose(r['loss'], norms, rtol=1e-12)
+    expected = S.backward(y, d / norms[:, None, None])
+    assert np.max(np.abs(r['gradient'] - expected)) <= 1e-12 * np.max(np.abs(expected))
+    assert r['squared_error_by_order'].shape == (3, 3)
+    np.testing.assert_allclose(r['squared_error_by_order'].sum(axis=1), norms ** 2, rtol=1e-12)
+    with pytest.raises(ValueError, match="loss must be one of"):
+        S.loss_gradient(y, target, loss='huber')
+
+
+def test_reconstruct_fits_the_target_measured_from_the_signal():
+    params, a = load("seed_harmonic")
+    S = build(params)
+    x = a["x"][:1]
+    target = S(x)
+    seen = []
+    r = S.reconstruct(target, max_evaluations=60, callback=lambda p: seen.append(p["iteration"]))
+    assert len(r) == 1 and r[0]["signal"].shape == (params["shape"],)
+    # The error from the output signal, not the optimizer's loss.
+    error = np.linalg.norm(S(r[0]["signal"]) - target[0]) / np.linalg.norm(target[0])
+    start = np.linalg.norm(S(np.random.default_rng(0).standard_normal(params["shape"])) - target[0]) / np.linalg.norm(target[0])
+    assert error < 0.05 and error < start / 10
+    assert seen == list(range(len(seen))) and len(seen) == len(r[0]["history"])
+    # The callback stops a problem by returning False, and its errors reach the caller.
+    stopped = S.reconstruct(target, max_evaluations=60, callback=lambda p: p["iteration"] < 3)
+    assert stopped[0]["stop_reason"] == "callback" and stopped[0]["history"][-1]["iteration"] == 3
+
+    def fail(p):
+        raise KeyError("from the callback")
+
+    with pytest.raises(KeyError, match="from the callback"):
+        S.reconstruct(target, max_evaluations=10, callback=fail)
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        S.reconstruct(target, optimizer='newton')

@@ -156,6 +156,39 @@ class ScatteringNumPy1D:
         g = g.reshape((rows.shape[0],) + g.shape[len(batch_shape):]) if g.ndim >= 2 else g
         return engine.backward(rows, g).reshape(batch_shape + (rows.shape[1],))
 
+    def loss_gradient(self, y, target, loss='norm', weights=(1, 1, 1)):
+        """The fused loss of S(y) against target (shaped like S(y), or one
+        signal's for all) and its gradient, in one pass: a dict with 'loss'
+        (batch shape), 'gradient' (shaped like y) and
+        'squared_error_by_order' (batch shape + (3,)). loss: 'norm' (||S(y) -
+        S*||), 'mse', 'sum_squares' or 'l1'; weights: per order 0, 1, 2."""
+        rows, batch_shape = self._rows(y)
+        target = np.ascontiguousarray(target, dtype=rows.dtype)
+        target = target.reshape((-1,) + target.shape[-2:])
+        losses, gradient, by_order = self._engine(rows.dtype).loss_gradient(rows, target, loss, tuple(weights))
+        return {'loss': np.array(losses).reshape(batch_shape), 'gradient': gradient.reshape(batch_shape + (rows.shape[1],)),
+                'squared_error_by_order': np.array(by_order).reshape(batch_shape + (3,))}
+
+    def reconstruct(self, target, optimizer='lbfgs', init='phase_gradient', loss='norm', weights=(1, 1, 1),
+                    max_evaluations=200, max_iterations=0, target_error=0.0, max_seconds=0.0, learning_rate=None,
+                    seed=0, initial=None, callback=None):
+        """Signals whose scattering matches target (..., C, N_out), one per
+        target signal: a list of dicts with 'signal' (N,), 'stop_reason',
+        'final' and 'history' (progress dicts: 'iteration', 'evaluations',
+        'loss', 'relative_error', 'relative_error_by_order', ...). The
+        defaults converge (L-BFGS from the phase-gradient start, 200
+        gradient evaluations). initial: a start (N,) or one per target
+        signal. callback(progress) after every iteration; returning False
+        stops that signal's problem."""
+        target = np.asarray(target)
+        dtype = np.float32 if target.dtype == np.float32 else np.float64
+        target = np.ascontiguousarray(target, dtype=dtype).reshape((-1,) + target.shape[-2:])
+        if initial is not None:
+            initial = np.ascontiguousarray(initial, dtype=dtype).reshape(-1, self.shape[0])
+        return self._engine(dtype).reconstruct(target, optimizer, init, loss, tuple(weights), max_evaluations,
+                                               max_iterations, target_error, max_seconds, learning_rate, seed,
+                                               initial, callback)
+
     def meta(self):
         """Kymatio's meta(): 'order', 'key', and 'xi', 'sigma', 'j', 'n' of
         shape (C, max_order), NaN where a path has no filter of that order."""
