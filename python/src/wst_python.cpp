@@ -1,12 +1,14 @@
-// The compiled half of the Python package wst (wst._wst): Scattering1D on
-// the CPU backend in float64 and float32, on C-contiguous NumPy arrays of
-// shape (B, N). python/wst/scattering1d.py is the frontend that checks the
-// arguments as Kymatio does and shapes the batch; this file only carries
+// The compiled half of the Python package wst (wst._wst): Scattering1D and
+// TimeFrequencyScattering on the CPU backend in float64 and float32, on
+// C-contiguous NumPy arrays of shape (B, N). python/wst/scattering1d.py and
+// jtfs.py are the frontends that check the arguments as Kymatio does and
+// shape the batch; this file only carries
 // arrays across, without a copy of the input, and releases the GIL while a
 // transform runs (a const transform may be called from many threads).
 #include <wst/backend/fftw.hpp>
 #include <wst/reconstruct.hpp>
 #include <wst/scattering1d.hpp>
+#include <wst/time_frequency_scattering.hpp>
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -15,6 +17,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -72,17 +75,47 @@ py::dict progress(const wst::reconstruction_progress& p) {
     return d;
 }
 
+// T or F: None (the default), an integer, or "global".
+using averaging_arg = std::variant<std::monostate, long long, std::string>;
+
+wst::averaging averaging_of(const averaging_arg& a, const char* name) {
+    if (const auto* t = std::get_if<long long>(&a)) return *t;
+    if (const auto* s = std::get_if<std::string>(&a)) {
+        if (*s != "global") throw py::value_error(std::string(name) + " must be None, an integer or 'global'");
+        return wst::global;
+    }
+    return {};
+}
+
+wst::out_type out_type_of(const std::string& name) { return name == "list" ? wst::out_type::list : wst::out_type::array; }
+
+// (C, M) of a meta array as NumPy's.
+py::array_t<double> matrix(const Eigen::ArrayXXd& a) {
+    py::array_t<double> out({static_cast<std::size_t>(a.rows()), static_cast<std::size_t>(a.cols())});
+    for (Eigen::Index r = 0; r < a.rows(); ++r)
+        for (Eigen::Index c = 0; c < a.cols(); ++c) out.mutable_at(r, c) = a(r, c);
+    return out;
+}
+
 template <class Real>
-class scattering1d {
+array<Real> rows_of(const wst::signal_array<Real>& a) {
+    array<Real> out({static_cast<std::size_t>(a.rows()), static_cast<std::size_t>(a.cols())});
+    std::copy(a.data(), a.data() + a.size(), out.mutable_data());
+    return out;
+}
+
+// What both transforms offer, the same way: the array output (B, rows,
+// N_out), its gradient, the fused loss and the reconstruction.
+template <class Transform>
+class bound {
 public:
-    using transform = wst::Scattering1D<wst::backend::fftw, Real>;
+    using Real = typename Transform::real_type;
 
-    // T: None (2^J), an integer, or "global"; stride: None or an integer.
-    scattering1d(int J, long long shape, int q1, int q2, const std::variant<std::monostate, long long, std::string>& T,
-                 std::optional<long long> stride, int max_order, const std::string& out_type, int threads)
-        : S_(params(J, shape, q1, q2, T, stride, max_order, out_type), wst::execution{.threads = threads}) {}
+    template <class Params>
+    bound(const Params& p, int threads) : S_(p, wst::execution{.threads = threads}) {}
 
-    // (B, C, N_out)
+    const Transform& get() const { return S_; }
+
     array<Real> scattering(const array<Real>& x) const {
         require_rows(x, "x");
         const auto B = static_cast<std::size_t>(x.shape(0)), N = static_cast<std::size_t>(x.shape(1));
@@ -96,32 +129,11 @@ public:
         return result;
     }
 
-    // [(key, order, j, coef (B, length))] in Kymatio's order.
-    py::list scattering_list(const array<Real>& x) const {
-        require_rows(x, "x");
-        const auto B = static_cast<std::size_t>(x.shape(0)), N = static_cast<std::size_t>(x.shape(1));
-        std::vector<wst::scattering_path<Real>> paths;
-        {
-            py::gil_scoped_release unlocked;
-            paths = S_.scattering_list(x.data(), B, N);
-        }
-        py::list out;
-        for (const auto& p : paths) {
-            array<Real> coef({static_cast<std::size_t>(p.coef.rows()), static_cast<std::size_t>(p.coef.cols())});
-            std::copy(p.coef.data(), p.coef.data() + p.coef.size(), coef.mutable_data());
-            out.append(py::make_tuple(p.key, p.order, p.j, coef));
-        }
-        return out;
-    }
-
-    // The gradient of sum(S(x) * g) with respect to x, (B, N).
+    // The gradient of sum(S(x) * g) with respect to x, (B, N); g (B, rows, N_out).
     array<Real> backward(const array<Real>& x, const array<Real>& g) const {
         require_rows(x, "x");
-        if (g.ndim() != 3) throw py::value_error("g must have shape (B, C, N_out)");
         const auto B = static_cast<std::size_t>(x.shape(0)), N = static_cast<std::size_t>(x.shape(1));
-        wst::scattering_array<Real> cotangent(static_cast<std::size_t>(g.shape(0)), static_cast<std::size_t>(g.shape(1)),
-                                              static_cast<std::size_t>(g.shape(2)));
-        std::memcpy(cotangent.data(), g.data(), cotangent.size() * sizeof(Real));
+        const wst::scattering_array<Real> cotangent = coefficients(g, "g");
         array<Real> grad({B, N});
         {
             py::gil_scoped_release unlocked;
@@ -131,7 +143,7 @@ public:
     }
 
     // (loss per signal, its gradient (B, N), ||S_m(y) - S*_m||^2 per signal
-    // and order) of the fused loss against target (B or 1, C, N_out).
+    // and order) of the fused loss against target (B or 1, rows, N_out).
     py::tuple loss_gradient(const array<Real>& y, const array<Real>& target, const std::string& loss,
                             const std::array<double, 3>& weights) const {
         require_rows(y, "y");
@@ -143,12 +155,10 @@ public:
             py::gil_scoped_release unlocked;
             r = S_.loss_gradient(Eigen::Map<const wst::signal_array<Real>>(y.data(), B, N), t, kind, weights);
         }
-        array<Real> grad({static_cast<std::size_t>(B), static_cast<std::size_t>(N)});
-        std::copy(r.gradient.data(), r.gradient.data() + r.gradient.size(), grad.mutable_data());
-        return py::make_tuple(r.loss, grad, r.squared_error_by_order);
+        return py::make_tuple(r.loss, rows_of(r.gradient), r.squared_error_by_order);
     }
 
-    // wst::reconstruct from target (B, C, N_out): one dict per signal.
+    // wst::reconstruct from target (B, rows, N_out): one dict per signal.
     // callback(progress dict) after every iteration, on the reconstruction's
     // threads with the GIL held; a False return stops that signal's problem
     // (None goes on).
@@ -218,71 +228,143 @@ public:
         return out;
     }
 
-    // Kymatio's meta() fields: order, key, and the (C, max_order) arrays.
-    py::dict meta() const {
-        const wst::scattering_meta m = S_.meta();
-        py::dict d;
-        d["order"] = m.order;
-        d["key"] = m.key;
-        auto matrix = [](const Eigen::ArrayXXd& a) {
-            py::array_t<double> out({static_cast<std::size_t>(a.rows()), static_cast<std::size_t>(a.cols())});
-            for (Eigen::Index r = 0; r < a.rows(); ++r)
-                for (Eigen::Index c = 0; c < a.cols(); ++c) out.mutable_at(r, c) = a(r, c);
-            return out;
-        };
-        d["xi"] = matrix(m.xi);
-        d["sigma"] = matrix(m.sigma);
-        d["j"] = matrix(m.j);
-        d["n"] = matrix(m.n);
-        return d;
-    }
-
-    const transform& get() const { return S_; }
-
 private:
-    static wst::scattering1d_params params(int J, long long shape, int q1, int q2,
-                                           const std::variant<std::monostate, long long, std::string>& T,
-                                           std::optional<long long> stride, int max_order, const std::string& out_type) {
-        wst::scattering1d_params p{.J = J, .shape = shape, .Q = {q1, q2}, .T = {}, .stride = stride, .max_order = max_order};
-        if (const auto* t = std::get_if<long long>(&T)) p.T = *t;
-        if (const auto* s = std::get_if<std::string>(&T)) {
-            if (*s != "global") throw py::value_error("T must be None, an integer or 'global'");
-            p.T = wst::global;
-        }
-        p.out_type = out_type == "list" ? wst::out_type::list : wst::out_type::array;
-        return p;
-    }
-
-    transform S_;
+    Transform S_;
 };
 
 template <class Real>
-void bind(py::module_& m, const char* name) {
-    using S = scattering1d<Real>;
-    py::class_<S>(m, name)
-        .def(py::init<int, long long, int, int, const std::variant<std::monostate, long long, std::string>&,
-                      std::optional<long long>, int, const std::string&, int>(),
-             py::arg("J"), py::arg("shape"), py::arg("q1"), py::arg("q2"), py::arg("T"), py::arg("stride"),
-             py::arg("max_order"), py::arg("out_type"), py::arg("threads"))
-        .def("scattering", &S::scattering, py::arg("x").noconvert())
-        .def("scattering_list", &S::scattering_list, py::arg("x").noconvert())
-        .def("backward", &S::backward, py::arg("x").noconvert(), py::arg("g").noconvert())
-        .def("loss_gradient", &S::loss_gradient, py::arg("y").noconvert(), py::arg("target").noconvert(),
+using scattering1d = bound<wst::Scattering1D<wst::backend::fftw, Real>>;
+template <class Real>
+using jtfs = bound<wst::TimeFrequencyScattering<wst::backend::fftw, Real>>;
+
+// Scattering1D's list output: [(key, order, j, coef (B, length))] in Kymatio's order.
+template <class Real>
+py::list scattering_list(const scattering1d<Real>& S, const array<Real>& x) {
+    require_rows(x, "x");
+    std::vector<wst::scattering_path<Real>> paths;
+    {
+        py::gil_scoped_release unlocked;
+        paths = S.get().scattering_list(x.data(), static_cast<std::size_t>(x.shape(0)), static_cast<std::size_t>(x.shape(1)));
+    }
+    py::list out;
+    for (const auto& p : paths) out.append(py::make_tuple(p.key, p.order, p.j, rows_of(p.coef)));
+    return out;
+}
+
+// JTFS's list output: one dict of Kymatio's fields per entry, coef (B, rows, N_out).
+template <class Real>
+py::list jtfs_list(const jtfs<Real>& S, const array<Real>& x) {
+    require_rows(x, "x");
+    std::vector<wst::jtfs_path_output<Real>> entries;
+    {
+        py::gil_scoped_release unlocked;
+        entries = S.get().scattering_list(x.data(), static_cast<std::size_t>(x.shape(0)), static_cast<std::size_t>(x.shape(1)));
+    }
+    py::list out;
+    for (const auto& e : entries) {
+        py::dict d;
+        d["n"] = e.n;
+        d["j"] = e.j;
+        d["order"] = e.order;
+        d["n_fr"] = e.n_fr;
+        d["j_fr"] = e.j_fr;
+        d["spin"] = e.spin;
+        d["n1_max"] = e.n1_max;
+        d["n1_stride"] = e.n1_stride;
+        array<Real> coef({e.coef.batch(), e.coef.channels(), e.coef.length()});
+        std::copy(e.coef.data(), e.coef.data() + e.coef.size(), coef.mutable_data());
+        d["coef"] = coef;
+        out.append(d);
+    }
+    return out;
+}
+
+// Kymatio's meta() fields: order, key, and the (C, max_order) arrays.
+template <class Real>
+py::dict meta(const scattering1d<Real>& S) {
+    const wst::scattering_meta m = S.get().meta();
+    py::dict d;
+    d["order"] = m.order;
+    d["key"] = m.key;
+    d["xi"] = matrix(m.xi);
+    d["sigma"] = matrix(m.sigma);
+    d["j"] = matrix(m.j);
+    d["n"] = matrix(m.n);
+    return d;
+}
+template <class Real>
+py::dict meta(const jtfs<Real>& S) {
+    const wst::jtfs_meta m = S.get().meta();
+    py::dict d;
+    d["order"] = m.order;
+    d["key"] = m.key;
+    d["n"] = matrix(m.n);
+    d["xi"] = matrix(m.xi);
+    d["sigma"] = matrix(m.sigma);
+    d["j"] = matrix(m.j);
+    for (const auto& [name, a] : {std::pair{"n_fr", &m.n_fr}, {"xi_fr", &m.xi_fr}, {"sigma_fr", &m.sigma_fr},
+                                  {"j_fr", &m.j_fr}, {"spin", &m.spin}})
+        d[name] = py::array_t<double>(static_cast<std::size_t>(a->size()), a->data());
+    return d;
+}
+
+template <class Bound, class... Init>
+py::class_<Bound> bind_common(py::module_& m, const char* name, Init&&... init) {
+    py::class_<Bound> c(m, name);
+    c.def(std::forward<Init>(init)...)
+        .def("scattering", &Bound::scattering, py::arg("x").noconvert())
+        .def("backward", &Bound::backward, py::arg("x").noconvert(), py::arg("g").noconvert())
+        .def("loss_gradient", &Bound::loss_gradient, py::arg("y").noconvert(), py::arg("target").noconvert(),
              py::arg("loss"), py::arg("weights"))
-        .def("reconstruct", &S::reconstruct, py::arg("target").noconvert(), py::arg("optimizer"), py::arg("init"),
+        .def("reconstruct", &Bound::reconstruct, py::arg("target").noconvert(), py::arg("optimizer"), py::arg("init"),
              py::arg("loss"), py::arg("weights"), py::arg("max_evaluations"), py::arg("max_iterations"),
              py::arg("target_error"), py::arg("max_seconds"), py::arg("learning_rate"), py::arg("seed"),
              py::arg("initial"), py::arg("callback"))
-        .def("meta", &S::meta)
-        .def_property_readonly("N_padded", [](const S& s) { return s.get().N_padded(); })
+        .def("meta", [](const Bound& S) { return meta(S); })
+        .def_property_readonly("N_padded", [](const Bound& S) { return S.get().N_padded(); })
+        .def_property_readonly("T", [](const Bound& S) { return S.get().T(); })
+        .def_property_readonly("log2_stride", [](const Bound& S) { return S.get().log2_stride(); })
+        .def_property_readonly("output_length", [](const Bound& S) { return S.get().output_length(); });
+    return c;
+}
+
+template <class Real>
+void bind_scattering1d(py::module_& m, const char* name) {
+    using S = scattering1d<Real>;
+    bind_common<S>(m, name,
+                   py::init([](int J, long long shape, int q1, int q2, const averaging_arg& T, std::optional<long long> stride,
+                               int max_order, const std::string& out_type, int threads) {
+                       return std::make_unique<S>(wst::scattering1d_params{.J = J, .shape = shape, .Q = {q1, q2}, .T = averaging_of(T, "T"),
+                                                         .stride = stride, .max_order = max_order,
+                                                         .out_type = out_type_of(out_type)},
+                                threads);
+                   }),
+                   py::arg("J"), py::arg("shape"), py::arg("q1"), py::arg("q2"), py::arg("T"), py::arg("stride"),
+                   py::arg("max_order"), py::arg("out_type"), py::arg("threads"))
+        .def("scattering_list", &scattering_list<Real>, py::arg("x").noconvert())
+        .def("filters", [](const S& s) {
+            // Kymatio's phi_f, psi1_f, psi2_f: dicts of xi, sigma, j and levels (every level in full).
+            auto dict_of = [](const wst::filter& f) {
+                py::dict d;
+                d["xi"] = f.xi;
+                d["sigma"] = f.sigma;
+                d["j"] = f.j;
+                py::list levels;
+                for (const auto& l : f.levels) levels.append(py::array_t<double>(l.size(), l.data()));
+                d["levels"] = levels;
+                return d;
+            };
+            const wst::filter_bank& bank = s.get().filters();
+            py::list psi1, psi2;
+            for (const auto& f : bank.psi1) psi1.append(dict_of(f));
+            for (const auto& f : bank.psi2) psi2.append(dict_of(f));
+            return py::make_tuple(dict_of(bank.phi), psi1, psi2);
+        })
         .def_property_readonly("pad_left", [](const S& s) { return s.get().pad_left(); })
         .def_property_readonly("pad_right", [](const S& s) { return s.get().pad_right(); })
         .def_property_readonly("ind_start", [](const S& s) { return s.get().ind_start(); })
         .def_property_readonly("ind_end", [](const S& s) { return s.get().ind_end(); })
-        .def_property_readonly("T", [](const S& s) { return s.get().T(); })
         .def_property_readonly("log2_T", [](const S& s) { return s.get().log2_T(); })
-        .def_property_readonly("log2_stride", [](const S& s) { return s.get().log2_stride(); })
-        .def_property_readonly("output_length", [](const S& s) { return s.get().output_length(); })
         .def_property_readonly("warnings", [](const S& s) {
             py::list out;
             for (const auto& w : s.get().warnings()) out.append(py::make_tuple(w.code, w.message));
@@ -290,10 +372,38 @@ void bind(py::module_& m, const char* name) {
         });
 }
 
+template <class Real>
+void bind_jtfs(py::module_& m, const char* name) {
+    using S = jtfs<Real>;
+    bind_common<S>(m, name,
+                   py::init([](int J, int J_fr, int q1, int q2, long long shape, const averaging_arg& T,
+                               std::optional<long long> stride, int Q_fr, const averaging_arg& F,
+                               std::optional<long long> stride_fr, const std::string& out_type, const std::string& format,
+                               int threads) {
+                       return std::make_unique<S>(wst::jtfs_params{.J = J, .J_fr = J_fr, .Q = {q1, q2}, .shape = shape,
+                                                 .T = averaging_of(T, "T"), .stride = stride, .Q_fr = Q_fr,
+                                                 .F = averaging_of(F, "F"), .stride_fr = stride_fr,
+                                                 .out_type = out_type_of(out_type),
+                                                 .format = format == "joint" ? wst::jtfs_format::joint
+                                                                             : wst::jtfs_format::time},
+                                threads);
+                   }),
+                   py::arg("J"), py::arg("J_fr"), py::arg("q1"), py::arg("q2"), py::arg("shape"), py::arg("T"),
+                   py::arg("stride"), py::arg("Q_fr"), py::arg("F"), py::arg("stride_fr"), py::arg("out_type"),
+                   py::arg("format"), py::arg("threads"))
+        .def("scattering_list", &jtfs_list<Real>, py::arg("x").noconvert())
+        .def_property_readonly("output_shape", [](const S& s) { return s.get().output_shape(); })
+        .def_property_readonly("F", [](const S& s) { return s.get().F(); })
+        .def_property_readonly("N_padded_fr", [](const S& s) { return s.get().N_padded_fr(); })
+        .def_property_readonly("log2_stride_fr", [](const S& s) { return s.get().log2_stride_fr(); });
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_wst, m) {
     m.doc() = "wst's compiled transforms; use the wst package's frontends";
-    bind<double>(m, "Scattering1D_f64");
-    bind<float>(m, "Scattering1D_f32");
+    bind_scattering1d<double>(m, "Scattering1D_f64");
+    bind_scattering1d<float>(m, "Scattering1D_f32");
+    bind_jtfs<double>(m, "TimeFrequencyScattering_f64");
+    bind_jtfs<float>(m, "TimeFrequencyScattering_f32");
 }

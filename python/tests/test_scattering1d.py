@@ -196,3 +196,26 @@ def test_reconstruct_fits_the_target_measured_from_the_signal():
         S.reconstruct(target, max_evaluations=10, callback=fail)
     with pytest.raises(ValueError, match="optimizer must be one of"):
         S.reconstruct(target, optimizer='newton')
+
+
+def test_settings_changed_after_construction_take_effect():
+    params, a = load("eeg")
+    S = build(params)
+    S.max_order = 1
+    assert S(a["x"]).shape[1] == 10 and S.output_size() == 10
+    S.out_type = 'dict'
+    d = S(a["x"])
+    assert list(d) == [(), (0,), (1,), (2,), (3,), (4,), (5,), (6,), (7,), (8,)]
+    np.testing.assert_allclose(d[(3,)], a["S"][:, 4], rtol=1e-12, atol=1e-15)
+
+
+def test_filter_bank_attributes_are_kymatio_s():
+    params, _ = load("eeg")
+    expected = json.load(open(os.path.join(REFERENCE, "eeg", "filters.json")))
+    S = build(params)
+    assert S.r_psi == np.sqrt(0.5) and S.sigma0 == 0.1 and S.alpha == 5.
+    for mine, theirs in ((S.psi1_f, expected["psi1"]), (S.psi2_f, expected["psi2"]), ([S.phi_f], [expected["phi"]])):
+        assert len(mine) == len(theirs)
+        for f, g in zip(mine, theirs):
+            assert f["xi"] == g["xi"] and f["sigma"] == g["sigma"] and f["j"] == g["j"]
+            assert len(f["levels"]) == g["levels"] and f["levels"][0].shape == (params["N_padded"],)

@@ -12,7 +12,7 @@ stride, max_order, oversampling, out_type), and frontend ('numpy', 'torch'
 or 'sklearn') and threads besides. torch and scikit-learn are optional:
 they are imported only for their frontends.
 """
-from .entry import Scattering1D
+from .entry import Scattering1D, TimeFrequencyScattering
 
-__all__ = ["Scattering1D"]
+__all__ = ["Scattering1D", "TimeFrequencyScattering"]
 __version__ = "0.1.0"

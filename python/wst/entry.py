@@ -6,17 +6,26 @@ torch and scikit-learn are imported only when asked for."""
 FRONTENDS = ('numpy', 'torch', 'sklearn')
 
 
+def _frontend_class(frontend, numpy, torch, sklearn):
+    """The class of a frontend: (module, class name) per frontend."""
+    frontend = frontend.lower()
+    if frontend not in FRONTENDS:
+        # Kymatio's message, its stray double quote included.
+        raise RuntimeError("The frontend '{}\" is not valid. Must be one of '{}', or '{}'.".format(
+            frontend, "', '".join(FRONTENDS[:-1]), FRONTENDS[-1]))
+    import importlib
+    module, name = {'numpy': numpy, 'torch': torch, 'sklearn': sklearn}[frontend]
+    return getattr(importlib.import_module(module, __package__), name)
+
+
 class Scattering1D:
     def __new__(cls, *args, frontend='numpy', **kwargs):
-        frontend = frontend.lower()
-        if frontend == 'numpy':
-            from .scattering1d import ScatteringNumPy1D as frontend_class
-        elif frontend == 'torch':
-            from .torch_frontend import ScatteringTorch1D as frontend_class
-        elif frontend == 'sklearn':
-            from .sklearn_frontend import ScatteringTransformer1D as frontend_class
-        else:
-            # Kymatio's message, its stray double quote included.
-            raise RuntimeError("The frontend '{}\" is not valid. Must be one of '{}', or '{}'.".format(
-                frontend, "', '".join(FRONTENDS[:-1]), FRONTENDS[-1]))
-        return frontend_class(*args, **kwargs)
+        return _frontend_class(frontend, ('.scattering1d', 'ScatteringNumPy1D'), ('.torch_frontend', 'ScatteringTorch1D'),
+                               ('.sklearn_frontend', 'ScatteringTransformer1D'))(*args, **kwargs)
+
+
+class TimeFrequencyScattering:
+    def __new__(cls, *args, frontend='numpy', **kwargs):
+        return _frontend_class(frontend, ('.jtfs', 'TimeFrequencyScatteringNumPy'),
+                               ('.torch_frontend', 'TimeFrequencyScatteringTorch'),
+                               ('.sklearn_frontend', 'TimeFrequencyScatteringTransformer'))(*args, **kwargs)

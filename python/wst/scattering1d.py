@@ -55,18 +55,36 @@ class ScatteringNumPy1D:
                 raise ValueError("oversampling={} and stride={}are incompatible".format(oversampling, stride))
             self._stride = 2 ** (log2_T - oversampling)
         self._parse_T()
-        q1, q2 = self.Q
+        self.Q
         self._check_stride()
-        t = self._T
+        self._check_more()
         self._engines = {}
-        # (Without averaging the paths differ in length: the C++ transform
-        # then makes the list output alone, and an array is refused when
-        # asked for, at the call, as Kymatio refuses it.)
-        layout = 'list' if out_type == 'list' or self.average is False else 'array'
-        self._arguments = (J, self.shape[0], q1, q2, t, self._stride, max_order, layout, threads)
         self._engine(np.float64)  # builds the filters now, so that bad parameters fail here
 
+    # Kymatio's filter-bank constants (Anden's generator).
+    r_psi = math.sqrt(0.5)
+    sigma0 = 0.1
+    alpha = 5.
+
     # --- Kymatio's attributes ---------------------------------------------
+    @property
+    def phi_f(self):
+        return self._filters()[0]
+
+    @property
+    def psi1_f(self):
+        return self._filters()[1]
+
+    @property
+    def psi2_f(self):
+        return self._filters()[2]
+
+    def _filters(self):
+        key = ('filters',) + self._engine_arguments()
+        if key not in self._engines:
+            self._engines[key] = self._engine(np.float64).filters()
+        return self._engines[key]
+
     @property
     def Q(self):
         if np.any(np.array(self._Q) < 1):
@@ -137,15 +155,17 @@ class ScatteringNumPy1D:
     def scattering(self, x):
         """Kymatio's output of x (..., N): an array (..., C, N_out), or with
         out_type='list' a list of dicts with 'coef' (..., N_path), 'j', 'n'
-        and 'order', in Kymatio's order."""
+        and 'order', in Kymatio's order, or with out_type='dict' the
+        coefficients keyed by 'n'."""
         self._check_runtime_args()
         rows, batch_shape = self._rows(x)
         engine = self._engine(rows.dtype)
         if self.out_type == 'array':
             out = engine.scattering(rows)
             return out.reshape(batch_shape + out.shape[1:])
-        return [{'coef': coef.reshape(batch_shape + coef.shape[1:]), 'j': tuple(j), 'n': tuple(key), 'order': order}
-                for key, order, j, coef in engine.scattering_list(rows)]
+        paths = [{'coef': coef.reshape(batch_shape + coef.shape[1:]), 'j': tuple(j), 'n': tuple(key), 'order': order}
+                 for key, order, j, coef in engine.scattering_list(rows)]
+        return {p['n']: p['coef'] for p in paths} if self.out_type == 'dict' else paths
 
     def backward(self, x, g):
         """The gradient with respect to x of sum(S(x) * g), g shaped like the
@@ -233,8 +253,6 @@ class ScatteringNumPy1D:
     def _check_runtime_args(self):
         if self.out_type not in ('array', 'dict', 'list'):
             raise ValueError("out_type must be one of 'array', 'dict', or 'list'. Got: {}".format(self.out_type))
-        if self.out_type == 'dict':
-            raise ValueError("out_type='dict' is not supported by wst: use 'list', whose entries carry the keys")
         if not self.average and self.out_type == 'array':
             raise ValueError("Cannot convert to out_type='array' with T=0. Please set out_type to 'dict' or 'list'.")
 
@@ -251,9 +269,25 @@ class ScatteringNumPy1D:
         rows = np.ascontiguousarray(x, dtype=dtype).reshape(-1, x.shape[-1])
         return rows, x.shape[:-1]
 
+    # The C++ transforms by precision, and their arguments.
+    _engine_types = {np.dtype(np.float32): _wst.Scattering1D_f32, np.dtype(np.float64): _wst.Scattering1D_f64}
+
+    def _engine_arguments(self):
+        # (Without averaging the paths differ in length: the C++ transform
+        # then makes the list output alone, and an array is refused when
+        # asked for, at the call, as Kymatio refuses it.)
+        layout = 'array' if self.out_type == 'array' and self.average is not False else 'list'
+        q1, q2 = self.Q
+        return (self.J, self.shape[0], q1, q2, self._T, self._stride, self.max_order, layout, self.threads)
+
+    def _check_more(self):
+        """Further checks of a frontend built on this one, before the transform."""
+
     def _engine(self, dtype):
-        key = np.dtype(dtype)
+        # Keyed by the arguments too: Kymatio's max_order and out_type may be
+        # set after construction, and the next call follows them.
+        arguments = self._engine_arguments()
+        key = (np.dtype(dtype),) + arguments
         if key not in self._engines:
-            cls = _wst.Scattering1D_f32 if key == np.float32 else _wst.Scattering1D_f64
-            self._engines[key] = cls(*self._arguments)
+            self._engines[key] = self._engine_types[np.dtype(dtype)](*arguments)
         return self._engines[key]

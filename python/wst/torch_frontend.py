@@ -6,6 +6,7 @@ tensor is refused with an error that says so."""
 import numpy as np
 import torch
 
+from .jtfs import TimeFrequencyScatteringNumPy
 from .scattering1d import ScatteringNumPy1D
 
 
@@ -35,11 +36,22 @@ class _Scattering(torch.autograd.Function):
         return torch.from_numpy(gx).to(x.dtype), None
 
 
-class ScatteringTorch1D(torch.nn.Module):
-    def __init__(self, J, shape, Q=1, T=None, stride=None, max_order=2, oversampling=0, out_type='array', threads=1):
+class _TorchFrontend(torch.nn.Module):
+    """A numpy frontend (self._numpy) as a torch.nn.Module."""
+
+    def __init__(self, numpy_frontend):
         super().__init__()
-        self._numpy = ScatteringNumPy1D(J, shape, Q, T, stride, max_order, oversampling, out_type, threads)
+        self._numpy = numpy_frontend
         self.frontend_name = 'torch'
+
+    # Kymatio's settable attributes: set on the numpy frontend, whose next call follows them.
+    _forwarded = frozenset(('J', 'max_order', 'out_type', 'J_fr', 'Q_fr', 'format', 'threads'))
+
+    def __setattr__(self, name, value):
+        if name in self._forwarded and '_numpy' in self.__dict__:
+            setattr(self.__dict__['_numpy'], name, value)
+        else:
+            super().__setattr__(name, value)
 
     def __getattr__(self, name):
         # Kymatio's attributes (J, shape, Q, T, average, pad_left, ...) are the numpy frontend's.
@@ -61,10 +73,14 @@ class ScatteringTorch1D(torch.nn.Module):
             raise TypeError('The input should be a PyTorch Tensor.')
         S = self._numpy
         S._check_runtime_args()
-        if S.out_type == 'list':
+        if S.out_type in ('list', 'dict'):
             if x.requires_grad:
-                raise NotImplementedError("the torch frontend's list output has no gradient yet: use out_type='array'")
-            return [dict(p, coef=torch.from_numpy(p['coef'])) for p in S.scattering(_cpu_array(x, 'x'))]
+                raise NotImplementedError("the torch frontend's {} output has no gradient yet: use "
+                                          "out_type='array'".format(S.out_type))
+            out = S.scattering(_cpu_array(x, 'x'))
+            if S.out_type == 'dict':
+                return {n: torch.from_numpy(c) for n, c in out.items()}
+            return [dict(p, coef=torch.from_numpy(p['coef'])) for p in out]
         batch_shape, N = x.shape[:-1], x.shape[-1]
         if x.dtype not in (torch.float32, torch.float64):
             x = x.to(torch.float64)
@@ -80,3 +96,15 @@ class ScatteringTorch1D(torch.nn.Module):
 
     def output_size(self, detail=False):
         return self._numpy.output_size(detail)
+
+
+class ScatteringTorch1D(_TorchFrontend):
+    def __init__(self, J, shape, Q=1, T=None, stride=None, max_order=2, oversampling=0, out_type='array', threads=1):
+        super().__init__(ScatteringNumPy1D(J, shape, Q, T, stride, max_order, oversampling, out_type, threads))
+
+
+class TimeFrequencyScatteringTorch(_TorchFrontend):
+    def __init__(self, J, J_fr, Q, shape, T=None, stride=None, Q_fr=1, F=None, stride_fr=None, out_type='array',
+                 format='time', threads=1):
+        super().__init__(TimeFrequencyScatteringNumPy(J, J_fr, Q, shape, T, stride, Q_fr, F, stride_fr, out_type, format,
+                                                      threads))
