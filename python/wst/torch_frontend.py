@@ -71,6 +71,8 @@ class _TorchFrontend(torch.nn.Module):
         are tensors (without a gradient)."""
         if not isinstance(x, torch.Tensor):
             raise TypeError('The input should be a PyTorch Tensor.')
+        if x.dim() < 1:
+            raise ValueError('Input tensor x should have at least one axis, got {}'.format(x.dim()))
         S = self._numpy
         S._check_runtime_args()
         if S.out_type in ('list', 'dict'):
