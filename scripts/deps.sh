@@ -9,6 +9,7 @@ WST_PACKAGES=(
     python3-numpy                       # checks the tools' .npy/.npz output from outside
     pybind11-dev python3-dev python3-pytest  # the Python package and its tests
     python3-torch python3-sklearn       # its torch and scikit-learn frontends (optional for users)
+    python3-dask python3-distributed python3-soundfile python3-tqdm  # examples/python/dataset_features.py
     clang libclang-rt-dev               # libFuzzer targets
 )
 
