@@ -53,11 +53,25 @@ def test_torch_batch_shapes_and_device():
         S(np.zeros(256))
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device for torch here")
-def test_torch_cuda_tensor_is_refused_clearly():
+def test_a_tensor_off_the_cpu_is_refused_clearly():
+    # (torch's 'meta' device stands in for a GPU here: any device but the CPU is refused alike.)
     S = wst.Scattering1D(J=4, shape=256, frontend='torch')
-    with pytest.raises(RuntimeError, match="CPU only"):
-        S(torch.zeros(256, device='cuda'))
+    with pytest.raises(RuntimeError, match="x is on meta: this build of the wst package computes on the CPU only"):
+        S(torch.zeros(256, device='meta'))
+    if torch.cuda.is_available():
+        with pytest.raises(RuntimeError, match="CPU only"):
+            S(torch.zeros(256, device='cuda'))
+
+
+def test_import_wst_without_torch_or_sklearn():
+    import subprocess
+    import sys
+    code = ("import sys; sys.modules['torch'] = None; sys.modules['sklearn'] = None\n"
+            "import numpy, wst\n"
+            "print(wst.Scattering1D(J=4, shape=256)(numpy.ones(256)).shape)\n"
+            "try:\n    wst.Scattering1D(J=4, shape=256, frontend='torch')\nexcept ImportError:\n    print('no torch')")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ)
+    assert r.returncode == 0 and r.stdout.split() == ["(13,", "16)", "no", "torch"], r.stdout + r.stderr
 
 
 def test_sklearn_transformer_in_a_pipeline():
