@@ -3,7 +3,7 @@
 // is elementwise.hpp's, shared with the device backend (tested bit for bit
 // against its per-bin forms). Where cpu_simd selects AVX2, their inner
 // loops run cpu_avx2.hpp's kernels, with the same bits (tests/test_simd.cpp):
-// the speech-sized JTFS forward and backward a tenth faster on an Intel
+// the JTFS chirp configuration's forward and backward a tenth faster on an Intel
 // Xeon (README, Performance).
 //
 // GCC vectorizes at -O2 only the loops whose trip count is a multiple of the
