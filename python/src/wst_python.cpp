@@ -98,6 +98,13 @@ py::array_t<double> matrix(const Eigen::ArrayXXd& a) {
 }
 
 template <class Real>
+array<Real> to_numpy(const wst::scattering_array<Real>& a) {
+    array<Real> out({a.batch(), a.channels(), a.length()});
+    std::copy(a.data(), a.data() + a.size(), out.mutable_data());
+    return out;
+}
+
+template <class Real>
 array<Real> rows_of(const wst::signal_array<Real>& a) {
     array<Real> out({static_cast<std::size_t>(a.rows()), static_cast<std::size_t>(a.cols())});
     std::copy(a.data(), a.data() + a.size(), out.mutable_data());
@@ -124,9 +131,7 @@ public:
             py::gil_scoped_release unlocked;
             out = S_.scattering(x.data(), B, N);
         }
-        array<Real> result({out.batch(), out.channels(), out.length()});
-        std::copy(out.data(), out.data() + out.size(), result.mutable_data());
-        return result;
+        return to_numpy(out);
     }
 
     // The gradient of sum(S(x) * g) with respect to x, (B, N); g (B, rows, N_out).
@@ -271,37 +276,33 @@ py::list jtfs_list(const jtfs<Real>& S, const array<Real>& x) {
         d["spin"] = e.spin;
         d["n1_max"] = e.n1_max;
         d["n1_stride"] = e.n1_stride;
-        array<Real> coef({e.coef.batch(), e.coef.channels(), e.coef.length()});
-        std::copy(e.coef.data(), e.coef.data() + e.coef.size(), coef.mutable_data());
-        d["coef"] = coef;
+        d["coef"] = to_numpy(e.coef);
         out.append(d);
     }
     return out;
 }
 
-// Kymatio's meta() fields: order, key, and the (C, max_order) arrays.
-template <class Real>
-py::dict meta(const scattering1d<Real>& S) {
-    const wst::scattering_meta m = S.get().meta();
+// Kymatio's meta() fields of both transforms: order, key, and the (rows,
+// max_order) arrays n, xi, sigma and j; JTFS's frequential fields besides.
+template <class Meta>
+py::dict time_meta(const Meta& m) {
     py::dict d;
     d["order"] = m.order;
     d["key"] = m.key;
+    d["n"] = matrix(m.n);
     d["xi"] = matrix(m.xi);
     d["sigma"] = matrix(m.sigma);
     d["j"] = matrix(m.j);
-    d["n"] = matrix(m.n);
     return d;
+}
+template <class Real>
+py::dict meta(const scattering1d<Real>& S) {
+    return time_meta(S.get().meta());
 }
 template <class Real>
 py::dict meta(const jtfs<Real>& S) {
     const wst::jtfs_meta m = S.get().meta();
-    py::dict d;
-    d["order"] = m.order;
-    d["key"] = m.key;
-    d["n"] = matrix(m.n);
-    d["xi"] = matrix(m.xi);
-    d["sigma"] = matrix(m.sigma);
-    d["j"] = matrix(m.j);
+    py::dict d = time_meta(m);
     for (const auto& [name, a] : {std::pair{"n_fr", &m.n_fr}, {"xi_fr", &m.xi_fr}, {"sigma_fr", &m.sigma_fr},
                                   {"j_fr", &m.j_fr}, {"spin", &m.spin}})
         d[name] = py::array_t<double>(static_cast<std::size_t>(a->size()), a->data());

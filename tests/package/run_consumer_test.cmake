@@ -5,7 +5,7 @@ set(prefix ${WORK_DIR}/prefix)
 foreach(step IN ITEMS configure install consumer build run)
     if(step STREQUAL "configure")
         set(cmd ${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/wst -DWST_BUILD_TESTS=OFF -DWST_BUILD_EXAMPLES=OFF
-            -DWST_BUILD_BENCHMARKS=OFF -DWST_CUDA=OFF
+            -DWST_BUILD_BENCHMARKS=OFF -DWST_CUDA=OFF -DWST_PYTHON=OFF
             -DCMAKE_INSTALL_PREFIX=${prefix})
     elseif(step STREQUAL "install")
         set(cmd ${CMAKE_COMMAND} --install ${WORK_DIR}/wst)
