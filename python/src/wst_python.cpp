@@ -282,6 +282,38 @@ py::list jtfs_list(const jtfs<Real>& S, const array<Real>& x) {
     return out;
 }
 
+// The gradient of the sum over the list output's entries of <S_e(x), g_e>,
+// g a list of one cotangent per entry: (B, length) for Scattering1D,
+// (B, rows, N_out) for JTFS.
+template <class Real>
+array<Real> backward_list(const scattering1d<Real>& S, const array<Real>& x, const std::vector<array<Real>>& g) {
+    require_rows(x, "x");
+    std::vector<wst::scattering_path<Real>> paths;
+    for (const auto& e : g) {
+        if (e.ndim() != 2) throw py::value_error("each entry of g must have shape (B, length)");
+        paths.push_back({{}, 0, {}, Eigen::Map<const wst::signal_array<Real>>(e.data(), e.shape(0), e.shape(1))});
+    }
+    wst::signal_array<Real> grad;
+    {
+        py::gil_scoped_release unlocked;
+        grad = S.get().backward(Eigen::Map<const wst::signal_array<Real>>(x.data(), x.shape(0), x.shape(1)), paths);
+    }
+    return rows_of(grad);
+}
+template <class Real>
+array<Real> backward_list(const jtfs<Real>& S, const array<Real>& x, const std::vector<array<Real>>& g) {
+    require_rows(x, "x");
+    std::vector<wst::jtfs_path_output<Real>> entries;
+    for (const auto& e : g) entries.push_back({{}, coefficients(e, "each entry of g")});
+    const auto B = static_cast<std::size_t>(x.shape(0)), N = static_cast<std::size_t>(x.shape(1));
+    array<Real> grad({B, N});
+    {
+        py::gil_scoped_release unlocked;
+        S.get().backward(x.data(), B, N, entries, grad.mutable_data());
+    }
+    return grad;
+}
+
 // Kymatio's meta() fields of both transforms: order, key, and the (rows,
 // max_order) arrays n, xi, sigma and j; JTFS's frequential fields besides.
 template <class Meta>
@@ -322,6 +354,9 @@ py::class_<Bound> bind_common(py::module_& m, const char* name, Init&&... init) 
              py::arg("target_error"), py::arg("max_seconds"), py::arg("learning_rate"), py::arg("seed"),
              py::arg("initial"), py::arg("callback"))
         .def("meta", [](const Bound& S) { return meta(S); })
+        .def("backward_list", [](const Bound& S, const array<typename Bound::Real>& x,
+                                 const std::vector<array<typename Bound::Real>>& g) { return backward_list(S, x, g); },
+             py::arg("x").noconvert(), py::arg("g"))
         .def_property_readonly("N_padded", [](const Bound& S) { return S.get().N_padded(); })
         .def_property_readonly("T", [](const Bound& S) { return S.get().T(); })
         .def_property_readonly("log2_stride", [](const Bound& S) { return S.get().log2_stride(); })
@@ -394,6 +429,11 @@ void bind_jtfs(py::module_& m, const char* name) {
                    py::arg("format"), py::arg("threads"))
         .def("scattering_list", &jtfs_list<Real>, py::arg("x").noconvert())
         .def_property_readonly("output_shape", [](const S& s) { return s.get().output_shape(); })
+        .def_property_readonly("list_keys", [](const S& s) {
+            py::list out;  // each list entry's n, in the list output's order
+            for (const auto& k : s.get().list_keys()) out.append(py::tuple(py::cast(k.n)));
+            return out;
+        })
         .def_property_readonly("F", [](const S& s) { return s.get().F(); })
         .def_property_readonly("N_padded_fr", [](const S& s) { return s.get().N_padded_fr(); })
         .def_property_readonly("log2_stride_fr", [](const S& s) { return s.get().log2_stride_fr(); });

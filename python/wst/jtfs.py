@@ -89,9 +89,18 @@ class TimeFrequencyScatteringNumPy(ScatteringNumPy1D):
         array output of x; shaped like x."""
         rows, batch_shape = self._rows(x)
         engine = self._engine(rows.dtype)
+        if isinstance(g, (list, tuple, dict)):
+            return engine.backward_list(rows, self._list_cotangent(g, rows, engine)).reshape(batch_shape + (rows.shape[1],))
         shape = tuple(engine.output_shape)
         g = np.ascontiguousarray(g, dtype=rows.dtype).reshape((rows.shape[0], -1, shape[-1]))
         return engine.backward(rows, g).reshape(batch_shape + (rows.shape[1],))
+
+    def _list_cotangent(self, g, rows, engine):
+        """One (B, rows, N_out) array per list entry, in the list output's order."""
+        if isinstance(g, dict):
+            g = [g[k] for k in engine.list_keys]
+        return [np.ascontiguousarray(e['coef'] if isinstance(e, dict) else e, dtype=rows.dtype)
+                .reshape(rows.shape[0], -1, engine.output_length) for e in g]
 
     def loss_gradient(self, y, target, loss='norm', weights=(1, 1, 1)):
         shape = tuple(self._engine(np.float64).output_shape)

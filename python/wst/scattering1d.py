@@ -169,12 +169,23 @@ class ScatteringNumPy1D:
 
     def backward(self, x, g):
         """The gradient with respect to x of sum(S(x) * g), g shaped like the
-        array output of x; shaped like x."""
+        output of x (an array, or with out_type 'list' or 'dict' one
+        cotangent per path: arrays, or dicts with 'coef'); shaped like x."""
         rows, batch_shape = self._rows(x)
         engine = self._engine(rows.dtype)
+        if isinstance(g, (list, tuple, dict)):
+            return engine.backward_list(rows, self._list_cotangent(g, rows, engine)).reshape(batch_shape + (rows.shape[1],))
         g = np.ascontiguousarray(g, dtype=rows.dtype)
         g = g.reshape((rows.shape[0],) + g.shape[len(batch_shape):]) if g.ndim >= 2 else g
         return engine.backward(rows, g).reshape(batch_shape + (rows.shape[1],))
+
+    def _list_cotangent(self, g, rows, engine):
+        """A list or dict cotangent as the C++ list backward takes it, in the
+        list output's order: one (B, length) array per path."""
+        if isinstance(g, dict):
+            g = [g[tuple(k)] for k in self.meta()['key']]
+        return [np.ascontiguousarray(e['coef'] if isinstance(e, dict) else e, dtype=rows.dtype).reshape(rows.shape[0], -1)
+                for e in g]
 
     def loss_gradient(self, y, target, loss='norm', weights=(1, 1, 1)):
         """The fused loss of S(y) against target (shaped like S(y), or one

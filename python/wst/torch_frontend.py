@@ -75,17 +75,22 @@ class _TorchFrontend(torch.nn.Module):
             raise ValueError('Input tensor x should have at least one axis, got {}'.format(x.dim()))
         S = self._numpy
         S._check_runtime_args()
-        if S.out_type in ('list', 'dict'):
-            if x.requires_grad:
-                raise NotImplementedError("the torch frontend's {} output has no gradient yet: use "
-                                          "out_type='array'".format(S.out_type))
-            out = S.scattering(_cpu_array(x, 'x'))
-            if S.out_type == 'dict':
-                return {n: torch.from_numpy(c) for n, c in out.items()}
-            return [dict(p, coef=torch.from_numpy(p['coef'])) for p in out]
         batch_shape, N = x.shape[:-1], x.shape[-1]
         if x.dtype not in (torch.float32, torch.float64):
             x = x.to(torch.float64)
+        if S.out_type in ('list', 'dict'):
+            # The list's entries, differentiable; a dict is the list keyed by 'n'.
+            out_type = S.out_type
+            S.out_type = 'list'
+            entries = []
+            try:
+                coefs = _ScatteringList.apply(x.reshape(-1, N), S, entries)
+            finally:
+                S.out_type = out_type
+            coefs = [c.reshape(batch_shape + c.shape[1:]) for c in coefs]
+            if out_type == 'dict':
+                return {e['n']: c for e, c in zip(entries, coefs)}
+            return [dict(e, coef=c) for e, c in zip(entries, coefs)]
         out = _Scattering.apply(x.reshape(-1, N), S)
         return out.reshape(batch_shape + out.shape[1:])
 
@@ -98,6 +103,28 @@ class _TorchFrontend(torch.nn.Module):
 
     def output_size(self, detail=False):
         return self._numpy.output_size(detail)
+
+
+class _ScatteringList(torch.autograd.Function):
+    """The list output's coefficients, one tensor per path, with the
+    gradient of sum_e <S_e(x), g_e> from wst's list backward."""
+
+    @staticmethod
+    def forward(ctx, x, transform, fields):
+        # fields receives each entry's dict without its coefficients.
+        ctx.transform = transform
+        ctx.save_for_backward(x)
+        ctx.entries = transform.scattering(_cpu_array(x, 'x'))
+        fields.extend({k: v for k, v in e.items() if k != 'coef'} for e in ctx.entries)
+        return tuple(torch.from_numpy(e['coef']) for e in ctx.entries)
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, *g):
+        (x,) = ctx.saved_tensors
+        cotangents = [np.zeros_like(e['coef']) if gi is None else _cpu_array(gi, 'the gradient of S(x)')
+                      for e, gi in zip(ctx.entries, g)]
+        return torch.from_numpy(ctx.transform.backward(_cpu_array(x, 'x'), cotangents)).to(x.dtype), None, None
 
 
 class ScatteringTorch1D(_TorchFrontend):
