@@ -50,10 +50,10 @@ class ScatteringNumPy1D:
             warnings.warn("oversampling is deprecated in and will be removed in v0.5."
                           "Pass stride = 2**(J-oversampling) or stride = 2**(log2(T)-oversampling) "
                           "to retain current behavior.", DeprecationWarning)
-            log2_T = int(math.floor(math.log2(self._parse_T()[0])))
-            if stride not in [None, 2 ** (log2_T - oversampling - 1)]:
+            if stride not in [None, 2 ** (self.log2_T - oversampling - 1)]:
                 raise ValueError("oversampling={} and stride={}are incompatible".format(oversampling, stride))
-            self._stride = 2 ** (log2_T - oversampling)
+            self._stride = 2 ** (self.log2_T - oversampling)
+        # T, Q and stride as Kymatio's properties check them (their errors).
         self._parse_T()
         self.Q
         self._check_stride()
