@@ -40,6 +40,13 @@ enum complex_slot : std::size_t {
     u0_hat = 0, grad_u0_hat, product, z1, u1_hat, grad_u1_hat, z2, u2_hat, grad_u2_hat, grad_u0_part
 };
 
+// The tree walk's buffers, N_padded values per signal in each of its slots
+// (a backend's workspace may have more slots, for the joint walk: left empty).
+inline buffer_layout tree_buffers(std::size_t N_padded) {
+    return {std::vector<std::size_t>(real_slot::grad_u2 + 1, N_padded),
+            std::vector<std::size_t>(complex_slot::grad_u0_part + 1, N_padded)};
+}
+
 // The two convolutions both walks are made of, for B rows of n bins at a
 // time in workspace w (product: scratch of B x n / 2^k complex values):
 //   z = ifft(subsample(u_hat * psi, 2^k)), n / 2^k complex samples per row

@@ -442,9 +442,9 @@ private:
         compact_time_filters f = make_compact_time_filters(
             params_.J, params_.Q, geometry_, [&](std::size_t n, auto&& body) { executor_.parallel_for(n, body); });
         bank_ = std::move(f.parameters);
-        executor_.set_context(std::make_unique<context_type>(f.psi1, f.psi2, f.phi,
-                                                             static_cast<std::size_t>(geometry_.N_padded),
-                                                             executor_.settings().planning));
+        executor_.set_context(std::make_unique<context_type>(
+            f.psi1, f.psi2, f.phi, static_cast<std::size_t>(geometry_.N_padded), executor_.settings().planning,
+            frequency_axis{}, core::tree_buffers(static_cast<std::size_t>(geometry_.N_padded))));
     }
 
     void require_array_output() const {

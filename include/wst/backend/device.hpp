@@ -95,11 +95,11 @@ struct device_backend {
         std::size_t N_padded() const { return N_padded_; }
         // Values per signal of real buffer i and of complex buffer i.
         std::size_t real_size(std::size_t i) const { return buffers_.real.empty() ? N_padded_ : buffers_.real.at(i); }
-        // (Without a layout, the tree walk's: N_padded values in each of its
-        // ten complex slots, core.hpp, and none in the joint walk's kept one.)
+        // (A layout sizes the slots it lists and leaves the others empty;
+        // without one, every slot holds N_padded values.)
         std::size_t complex_size(std::size_t i) const {
-            if (buffers_.complex.empty()) return i < 10 ? N_padded_ : 0;
-            return buffers_.complex.at(i);
+            if (buffers_.complex.empty()) return N_padded_;
+            return i < buffers_.complex.size() ? buffers_.complex[i] : 0;
         }
         window phi(int level) const { return view(phi_[static_cast<std::size_t>(level)]); }
         window psi1(std::size_t n1, int level) const { return view(psi1_[n1][static_cast<std::size_t>(level)]); }

@@ -144,11 +144,11 @@ struct fftw {
         std::size_t longest() const { return longest_; }
         // Values per signal of real buffer i and of complex buffer i.
         std::size_t real_size(std::size_t i) const { return buffers_.real.empty() ? N_padded_ : buffers_.real.at(i); }
-        // (Without a layout, the tree walk's: N_padded values in each of its
-        // ten complex slots, core.hpp, and none in the joint walk's kept one.)
+        // (A layout sizes the slots it lists and leaves the others empty;
+        // without one, every slot holds N_padded values.)
         std::size_t complex_size(std::size_t i) const {
-            if (buffers_.complex.empty()) return i < 10 ? N_padded_ : 0;
-            return buffers_.complex.at(i);
+            if (buffers_.complex.empty()) return N_padded_;
+            return i < buffers_.complex.size() ? buffers_.complex[i] : 0;
         }
         const plan& r2c(std::size_t n) const { return *r2c_[slot_.at(n)]; }
         const plan& c2c_backward(std::size_t n) const { return *c2c_backward_[slot_.at(n)]; }
