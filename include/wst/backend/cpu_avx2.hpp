@@ -67,13 +67,14 @@ WST_AVX2 inline std::size_t filter_adjoint_run(const double* g, const double* v,
     return t;
 }
 
-// out[i] = re^2 + im^2 of z[i] for i < count, in steps of 8 (float) or 4
-// (double); *outside set nonzero if any of them lies outside
-// elementwise::plain_magnitude_ok for a z that is not 0 (cpu_loops::modulus's
-// flag). The pairs are summed by hadd, re^2 + im^2 as the baseline adds
-// them; hadd leaves the sums of the two inputs interleaved by lane, which a
-// 64-bit permutation puts back in order.
-WST_AVX2 inline std::size_t squares(const float* z, std::size_t count, float* out, unsigned* outside) {
+// out[i] = sqrt(re^2 + im^2) of z[i] for i < count, in steps of 8 (float) or
+// 4 (double): the baseline's sum of squares and its correctly rounded root
+// (exact_sqrt.hpp) in one pass over memory instead of two; *outside set
+// nonzero if a sum lies outside elementwise::plain_magnitude_ok for a z that
+// is not 0 (cpu_loops::modulus's flag). The pairs are summed by hadd,
+// re^2 + im^2 as the baseline adds them; hadd leaves the sums of the two
+// inputs interleaved by lane, which a 64-bit permutation puts back in order.
+WST_AVX2 inline std::size_t magnitudes(const float* z, std::size_t count, float* out, unsigned* outside) {
     const __m256 hi = _mm256_set1_ps(1e37f), lo = _mm256_set1_ps(1e-37f);
     const __m256i magnitude = _mm256_set1_epi32(0x7fffffff);
     __m256i flags = _mm256_setzero_si256();
@@ -82,7 +83,7 @@ WST_AVX2 inline std::size_t squares(const float* z, std::size_t count, float* ou
         const __m256 a = _mm256_loadu_ps(z + 2 * i), b = _mm256_loadu_ps(z + 2 * i + 8);
         const __m256 s = _mm256_castpd_ps(
             _mm256_permute4x64_pd(_mm256_castps_pd(_mm256_hadd_ps(_mm256_mul_ps(a, a), _mm256_mul_ps(b, b))), 0xD8));
-        _mm256_storeu_ps(out + i, s);
+        _mm256_storeu_ps(out + i, _mm256_sqrt_ps(s));
         const __m256 ok = _mm256_and_ps(_mm256_cmp_ps(s, hi, _CMP_LT_OQ), _mm256_cmp_ps(s, lo, _CMP_GT_OQ));
         // z != 0: either part's bits, sign aside, nonzero; the OR of each pair,
         // packed as hadd packs the sums.
@@ -98,7 +99,7 @@ WST_AVX2 inline std::size_t squares(const float* z, std::size_t count, float* ou
     *outside |= static_cast<unsigned>(!_mm256_testz_si256(flags, flags));
     return i;
 }
-WST_AVX2 inline std::size_t squares(const double* z, std::size_t count, double* out, unsigned* outside) {
+WST_AVX2 inline std::size_t magnitudes(const double* z, std::size_t count, double* out, unsigned* outside) {
     const __m256d hi = _mm256_set1_pd(1e300), lo = _mm256_set1_pd(1e-300);
     const __m256i magnitude = _mm256_set1_epi64x(0x7fffffffffffffff);
     __m256i flags = _mm256_setzero_si256();
@@ -106,7 +107,7 @@ WST_AVX2 inline std::size_t squares(const double* z, std::size_t count, double* 
     for (; i + 4 <= count; i += 4) {
         const __m256d a = _mm256_loadu_pd(z + 2 * i), b = _mm256_loadu_pd(z + 2 * i + 4);
         const __m256d s = _mm256_permute4x64_pd(_mm256_hadd_pd(_mm256_mul_pd(a, a), _mm256_mul_pd(b, b)), 0xD8);
-        _mm256_storeu_pd(out + i, s);
+        _mm256_storeu_pd(out + i, _mm256_sqrt_pd(s));
         const __m256d ok = _mm256_and_pd(_mm256_cmp_pd(s, hi, _CMP_LT_OQ), _mm256_cmp_pd(s, lo, _CMP_GT_OQ));
         const __m256i ma = _mm256_and_si256(_mm256_castpd_si256(a), magnitude);
         const __m256i mb = _mm256_and_si256(_mm256_castpd_si256(b), magnitude);
@@ -118,18 +119,6 @@ WST_AVX2 inline std::size_t squares(const double* z, std::size_t count, double* 
                                 _mm256_andnot_si256(_mm256_or_si256(_mm256_castpd_si256(ok), zero), _mm256_set1_epi64x(-1)));
     }
     *outside |= static_cast<unsigned>(!_mm256_testz_si256(flags, flags));
-    return i;
-}
-
-// x[i] = sqrt(x[i]), correctly rounded (exact_sqrt.hpp at AVX width).
-WST_AVX2 inline std::size_t sqrt_in_place(float* x, std::size_t n) {
-    std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, _mm256_sqrt_ps(_mm256_loadu_ps(x + i)));
-    return i;
-}
-WST_AVX2 inline std::size_t sqrt_in_place(double* x, std::size_t n) {
-    std::size_t i = 0;
-    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(x + i, _mm256_sqrt_pd(_mm256_loadu_pd(x + i)));
     return i;
 }
 

@@ -108,12 +108,12 @@ void modulus_outside(const Real* z, std::size_t first, std::size_t last, Real* o
 
 // out[i] = |z[i]| for i < count (z interleaved complex): the plain formula
 // everywhere (the squares summed, and whether any overflowed or underflowed
-// noted, in one vectorized pass; then the SIMD square root, correctly
-// rounded), then the exact one where the squares overflow or underflow. A
-// zero z is exact as it is (sqrt(0) = 0) and not redone: the joint planes
-// hold many (about 1%, spread everywhere), and redoing each block that holds
-// one tripled the modulus's time. Blocks of 256 keep the second pass in
-// cache.
+// noted, in one vectorized pass; the SIMD square root, correctly rounded, in
+// the same pass under AVX2, in a second one otherwise), then the exact one
+// where the squares overflow or underflow. A zero z is exact as it is
+// (sqrt(0) = 0) and not redone: the joint planes hold many (about 1%, spread
+// everywhere), and redoing each block that holds one tripled the modulus's
+// time. Blocks of 256 keep the second pass in cache.
 template <class Real>
 WST_VECTORIZE void modulus(const Real* z, Real* out, std::size_t count) {
     constexpr std::size_t block = 256;
@@ -121,20 +121,16 @@ WST_VECTORIZE void modulus(const Real* z, Real* out, std::size_t count) {
     for (std::size_t first = 0; first < count; first += block) {
         const std::size_t last = std::min(first + block, count);
         unsigned outside = 0;  // an OR, not a branch: the loop stays vectorized
-        std::size_t done = 0;
+        std::size_t rooted = 0;
 #ifdef WST_AVX2_KERNELS
-        if (wide) done = cpu_avx2::squares(z + 2 * first, last - first, out + first, &outside);
+        if (wide) rooted = cpu_avx2::magnitudes(z + 2 * first, last - first, out + first, &outside);
 #endif
-        for (std::size_t i = first + done; i < last; ++i) {
+        for (std::size_t i = first + rooted; i < last; ++i) {
             const Real re = z[2 * i], im = z[2 * i + 1], s = re * re + im * im;
             out[i] = s;
             outside |= static_cast<unsigned>(!elementwise::plain_magnitude_ok(s)) &
                        static_cast<unsigned>((re != Real(0)) | (im != Real(0)));
         }
-        std::size_t rooted = 0;
-#ifdef WST_AVX2_KERNELS
-        if (wide) rooted = cpu_avx2::sqrt_in_place(out + first, last - first);
-#endif
         exact_sqrt_in_place(out + first + rooted, last - first - rooted);
         if (outside != 0) modulus_outside(z, first, last, out);
     }
