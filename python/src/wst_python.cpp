@@ -1,6 +1,8 @@
 // The compiled half of the Python package wst (wst._wst): Scattering1D and
 // TimeFrequencyScattering on the CPU backend in float64 and float32, on
-// C-contiguous NumPy arrays of shape (B, N). python/wst/scattering1d.py and
+// C-contiguous NumPy arrays of shape (B, N); with WST_PYTHON_CUDA, the same
+// on the CUDA backend (cuda_transforms.hpp), on NumPy arrays and on device
+// pointers (torch's CUDA tensors). python/wst/scattering1d.py and
 // jtfs.py are the frontends that check the arguments as Kymatio does and
 // shape the batch; this file only carries
 // arrays across, without a copy of the input, and releases the GIL while a
@@ -10,11 +12,16 @@
 #include <wst/scattering1d.hpp>
 #include <wst/time_frequency_scattering.hpp>
 
+#ifdef WST_PYTHON_CUDA
+#include "cuda_transforms.hpp"
+#endif
+
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -88,6 +95,21 @@ wst::averaging averaging_of(const averaging_arg& a, const char* name) {
 }
 
 wst::out_type out_type_of(const std::string& name) { return name == "list" ? wst::out_type::list : wst::out_type::array; }
+
+// The parameters of both transforms from the frontends' arguments (the CPU
+// and CUDA engines take the same).
+wst::scattering1d_params scattering1d_params_of(int J, long long shape, int q1, int q2, const averaging_arg& T,
+                                                std::optional<long long> stride, int max_order, const std::string& out_type) {
+    return {.J = J, .shape = shape, .Q = {q1, q2}, .T = averaging_of(T, "T"), .stride = stride, .max_order = max_order,
+            .out_type = out_type_of(out_type)};
+}
+wst::jtfs_params jtfs_params_of(int J, int J_fr, int q1, int q2, long long shape, const averaging_arg& T,
+                                std::optional<long long> stride, int Q_fr, const averaging_arg& F,
+                                std::optional<long long> stride_fr, const std::string& out_type, const std::string& format) {
+    return {.J = J, .J_fr = J_fr, .Q = {q1, q2}, .shape = shape, .T = averaging_of(T, "T"), .stride = stride,
+            .Q_fr = Q_fr, .F = averaging_of(F, "F"), .stride_fr = stride_fr, .out_type = out_type_of(out_type),
+            .format = format == "joint" ? wst::jtfs_format::joint : wst::jtfs_format::time};
+}
 
 // (C, M) of a meta array as NumPy's.
 py::array_t<double> matrix(const Eigen::ArrayXXd& a) {
@@ -370,10 +392,8 @@ void bind_scattering1d(py::module_& m, const char* name) {
     bind_common<S>(m, name,
                    py::init([](int J, long long shape, int q1, int q2, const averaging_arg& T, std::optional<long long> stride,
                                int max_order, const std::string& out_type, int threads) {
-                       return std::make_unique<S>(wst::scattering1d_params{.J = J, .shape = shape, .Q = {q1, q2}, .T = averaging_of(T, "T"),
-                                                         .stride = stride, .max_order = max_order,
-                                                         .out_type = out_type_of(out_type)},
-                                threads);
+                       return std::make_unique<S>(scattering1d_params_of(J, shape, q1, q2, T, stride, max_order, out_type),
+                                                  threads);
                    }),
                    py::arg("J"), py::arg("shape"), py::arg("q1"), py::arg("q2"), py::arg("T"), py::arg("stride"),
                    py::arg("max_order"), py::arg("out_type"), py::arg("threads"))
@@ -416,13 +436,8 @@ void bind_jtfs(py::module_& m, const char* name) {
                                std::optional<long long> stride, int Q_fr, const averaging_arg& F,
                                std::optional<long long> stride_fr, const std::string& out_type, const std::string& format,
                                int threads) {
-                       return std::make_unique<S>(wst::jtfs_params{.J = J, .J_fr = J_fr, .Q = {q1, q2}, .shape = shape,
-                                                 .T = averaging_of(T, "T"), .stride = stride, .Q_fr = Q_fr,
-                                                 .F = averaging_of(F, "F"), .stride_fr = stride_fr,
-                                                 .out_type = out_type_of(out_type),
-                                                 .format = format == "joint" ? wst::jtfs_format::joint
-                                                                             : wst::jtfs_format::time},
-                                threads);
+                       return std::make_unique<S>(
+                           jtfs_params_of(J, J_fr, q1, q2, shape, T, stride, Q_fr, F, stride_fr, out_type, format), threads);
                    }),
                    py::arg("J"), py::arg("J_fr"), py::arg("q1"), py::arg("q2"), py::arg("shape"), py::arg("T"),
                    py::arg("stride"), py::arg("Q_fr"), py::arg("F"), py::arg("stride_fr"), py::arg("out_type"),
@@ -439,6 +454,92 @@ void bind_jtfs(py::module_& m, const char* name) {
         .def_property_readonly("log2_stride_fr", [](const S& s) { return s.get().log2_stride_fr(); });
 }
 
+#ifdef WST_PYTHON_CUDA
+// A transform on the CUDA backend, made for one device: scattering and
+// backward on NumPy arrays (staged by the C++ frontend) and on device
+// pointers given as integers (tensor.data_ptr()), the GIL released.
+template <class Params, class Real>
+class bound_cuda {
+public:
+    using transform = wst_python::cuda::transform<Params, Real>;
+    bound_cuda(const Params& p, int device, int threads) : S_(p, device, threads) {}
+    const transform& get() const { return S_; }
+
+    array<Real> scattering(const array<Real>& x) const {
+        require_rows(x, "x");
+        wst::scattering_array<Real> out;
+        {
+            py::gil_scoped_release unlocked;
+            out = S_.scattering(x.data(), static_cast<std::size_t>(x.shape(0)), static_cast<std::size_t>(x.shape(1)));
+        }
+        return to_numpy(out);
+    }
+    array<Real> backward(const array<Real>& x, const array<Real>& g) const {
+        require_rows(x, "x");
+        const auto B = static_cast<std::size_t>(x.shape(0)), N = static_cast<std::size_t>(x.shape(1));
+        const wst::scattering_array<Real> cotangent = coefficients(g, "g");
+        array<Real> grad({B, N});
+        {
+            py::gil_scoped_release unlocked;
+            S_.backward(x.data(), B, N, cotangent, grad.mutable_data());
+        }
+        return grad;
+    }
+    void scattering_on_device(std::uintptr_t x, std::size_t B, std::size_t N, std::uintptr_t out) const {
+        py::gil_scoped_release unlocked;
+        S_.scattering_on_device(reinterpret_cast<const Real*>(x), B, N, reinterpret_cast<Real*>(out));
+    }
+    void backward_on_device(std::uintptr_t x, std::size_t B, std::size_t N, std::uintptr_t g, std::uintptr_t grad) const {
+        py::gil_scoped_release unlocked;
+        S_.backward_on_device(reinterpret_cast<const Real*>(x), B, N, reinterpret_cast<const Real*>(g),
+                              reinterpret_cast<Real*>(grad));
+    }
+
+private:
+    transform S_;
+};
+
+template <class Bound>
+py::class_<Bound> bind_cuda_common(py::module_& m, const char* name) {
+    py::class_<Bound> c(m, name);
+    c.def("scattering", &Bound::scattering, py::arg("x").noconvert())
+        .def("backward", &Bound::backward, py::arg("x").noconvert(), py::arg("g").noconvert())
+        .def("scattering_on_device", &Bound::scattering_on_device, py::arg("x"), py::arg("B"), py::arg("N"), py::arg("out"))
+        .def("backward_on_device", &Bound::backward_on_device, py::arg("x"), py::arg("B"), py::arg("N"), py::arg("g"),
+             py::arg("grad"))
+        .def_property_readonly("output_length", [](const Bound& S) { return S.get().output_length(); });
+    return c;
+}
+
+template <class Real>
+void bind_scattering1d_cuda(py::module_& m, const char* name) {
+    using S = bound_cuda<wst::scattering1d_params, Real>;
+    bind_cuda_common<S>(m, name).def(
+        py::init([](int J, long long shape, int q1, int q2, const averaging_arg& T, std::optional<long long> stride,
+                    int max_order, const std::string& out_type, int threads, int device) {
+            return std::make_unique<S>(scattering1d_params_of(J, shape, q1, q2, T, stride, max_order, out_type), device,
+                                       threads);
+        }),
+        py::arg("J"), py::arg("shape"), py::arg("q1"), py::arg("q2"), py::arg("T"), py::arg("stride"), py::arg("max_order"),
+        py::arg("out_type"), py::arg("threads"), py::arg("device"));
+}
+
+template <class Real>
+void bind_jtfs_cuda(py::module_& m, const char* name) {
+    using S = bound_cuda<wst::jtfs_params, Real>;
+    bind_cuda_common<S>(m, name).def(
+        py::init([](int J, int J_fr, int q1, int q2, long long shape, const averaging_arg& T, std::optional<long long> stride,
+                    int Q_fr, const averaging_arg& F, std::optional<long long> stride_fr, const std::string& out_type,
+                    const std::string& format, int threads, int device) {
+            return std::make_unique<S>(
+                jtfs_params_of(J, J_fr, q1, q2, shape, T, stride, Q_fr, F, stride_fr, out_type, format), device, threads);
+        }),
+        py::arg("J"), py::arg("J_fr"), py::arg("q1"), py::arg("q2"), py::arg("shape"), py::arg("T"), py::arg("stride"),
+        py::arg("Q_fr"), py::arg("F"), py::arg("stride_fr"), py::arg("out_type"), py::arg("format"), py::arg("threads"),
+        py::arg("device"));
+}
+#endif
+
 }  // namespace
 
 PYBIND11_MODULE(_wst, m) {
@@ -447,4 +548,15 @@ PYBIND11_MODULE(_wst, m) {
     bind_scattering1d<float>(m, "Scattering1D_f32");
     bind_jtfs<double>(m, "TimeFrequencyScattering_f64");
     bind_jtfs<float>(m, "TimeFrequencyScattering_f32");
+#ifdef WST_PYTHON_CUDA
+    m.attr("has_cuda") = true;
+    m.def("cuda_unavailable", &wst_python::cuda::unavailable,
+          "Why no CUDA device can be used here; empty when one can");
+    bind_scattering1d_cuda<double>(m, "Scattering1D_cuda_f64");
+    bind_scattering1d_cuda<float>(m, "Scattering1D_cuda_f32");
+    bind_jtfs_cuda<double>(m, "TimeFrequencyScattering_cuda_f64");
+    bind_jtfs_cuda<float>(m, "TimeFrequencyScattering_cuda_f32");
+#else
+    m.attr("has_cuda") = false;
+#endif
 }

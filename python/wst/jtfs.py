@@ -14,6 +14,9 @@ from .scattering1d import ScatteringNumPy1D
 class TimeFrequencyScatteringNumPy(ScatteringNumPy1D):
     _engine_types = {np.dtype(np.float32): _wst.TimeFrequencyScattering_f32,
                      np.dtype(np.float64): _wst.TimeFrequencyScattering_f64}
+    _cuda_engine_names = {np.dtype(np.float32): 'TimeFrequencyScattering_cuda_f32',
+                          np.dtype(np.float64): 'TimeFrequencyScattering_cuda_f64'}
+    _cuda_on_device = False  # host arrays, staged by the C++ frontend
 
     def __init__(self, J, J_fr, Q, shape, T=None, stride=None, Q_fr=1, F=None, stride_fr=None, out_type='array',
                  format='time', threads=1):

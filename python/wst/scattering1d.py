@@ -294,6 +294,24 @@ class ScatteringNumPy1D:
     def _check_more(self):
         """Further checks of a frontend built on this one, before the transform."""
 
+    # The same on the CUDA backend (builds with it alone), and whether they
+    # take device pointers.
+    _cuda_engine_names = {np.dtype(np.float32): 'Scattering1D_cuda_f32', np.dtype(np.float64): 'Scattering1D_cuda_f64'}
+    _cuda_on_device = True
+
+    def _cuda_engine(self, dtype, device):
+        """The C++ transform on CUDA device `device` (a torch.device), made on
+        first use; a RuntimeError that says why where no CUDA device can be
+        used."""
+        arguments = self._engine_arguments()
+        key = (np.dtype(dtype), 'cuda', device.index or 0) + arguments
+        if key not in self._engines:
+            why = _wst.cuda_unavailable()
+            if why:
+                raise RuntimeError("x is on {}, but wst's CUDA backend cannot run here: {}".format(device, why))
+            self._engines[key] = getattr(_wst, self._cuda_engine_names[np.dtype(dtype)])(*arguments, device.index or 0)
+        return self._engines[key]
+
     def _engine(self, dtype):
         # Keyed by the arguments too: Kymatio's max_order and out_type may be
         # set after construction, and the next call follows them.
