@@ -36,6 +36,10 @@ template <class Params, class Real>
 transform<Params, Real>::~transform() = default;
 
 template <class Params, class Real>
+std::size_t transform<Params, Real>::output_size() const {
+    return impl_->S.output_size();
+}
+template <class Params, class Real>
 std::size_t transform<Params, Real>::output_length() const {
     return impl_->S.output_length();
 }

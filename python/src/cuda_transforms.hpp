@@ -33,7 +33,8 @@ public:
     transform& operator=(const transform&) = delete;
 
     int device() const { return device_; }
-    // Samples per channel of the array output.
+    // Channels of the array output, and samples per channel.
+    std::size_t output_size() const;
     std::size_t output_length() const;
     // The array output of x (B x N host samples) and the gradient of
     // <S(x), g> into grad (B x N), host memory, computed on the device.

@@ -507,6 +507,7 @@ py::class_<Bound> bind_cuda_common(py::module_& m, const char* name) {
         .def("scattering_on_device", &Bound::scattering_on_device, py::arg("x"), py::arg("B"), py::arg("N"), py::arg("out"))
         .def("backward_on_device", &Bound::backward_on_device, py::arg("x"), py::arg("B"), py::arg("N"), py::arg("g"),
              py::arg("grad"))
+        .def_property_readonly("output_size", [](const Bound& S) { return S.get().output_size(); })
         .def_property_readonly("output_length", [](const Bound& S) { return S.get().output_length(); });
     return c;
 }

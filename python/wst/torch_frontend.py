@@ -57,7 +57,7 @@ def _forward(S, x):
         return torch.from_numpy(engine.scattering(_cpu_array(x, 'x'))).to(x.device)
     x = _device_rows(x, 'x')
     B, N = x.shape
-    out = torch.empty((B, S.output_size(), engine.output_length), dtype=x.dtype, device=x.device)
+    out = torch.empty((B, engine.output_size, engine.output_length), dtype=x.dtype, device=x.device)
     if B > 0:
         with torch.cuda.device(x.device):
             torch.cuda.current_stream().synchronize()  # x complete on the device
