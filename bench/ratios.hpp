@@ -7,6 +7,7 @@
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -45,7 +46,10 @@ inline kymatio_times read_kymatio_times(const std::string& path) {
 }
 
 // The report of the format asked for (--benchmark_format), with each
-// benchmark's real time (ms) kept.
+// benchmark's real time (ms) kept: with --benchmark_repetitions=K, the median
+// of its K runs (on a machine shared with others, single runs of the same
+// benchmark differ by a third and more; the median of a few, with
+// --benchmark_enable_random_interleaving, by a few percent).
 class recording_reporter : public benchmark::BenchmarkReporter {
 public:
     recording_reporter() : display_(benchmark::CreateDefaultDisplayReporter()) {}
@@ -57,12 +61,20 @@ public:
             const std::string suffix = "/real_time";
             if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
                 name.resize(name.size() - suffix.size());
-            ms_[name] = r.GetAdjustedRealTime() * milliseconds_per(r.time_unit);
+            runs_[name].push_back(r.GetAdjustedRealTime() * milliseconds_per(r.time_unit));
         }
         display_->ReportRuns(runs);
     }
     void Finalize() override { display_->Finalize(); }
-    const std::map<std::string, double>& ms() const { return ms_; }
+    // Each benchmark's median real time (the upper one of an even count).
+    std::map<std::string, double> ms() const {
+        std::map<std::string, double> out;
+        for (auto [name, times] : runs_) {
+            std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2), times.end());
+            out[name] = times[times.size() / 2];
+        }
+        return out;
+    }
 
 private:
     static double milliseconds_per(benchmark::TimeUnit u) {
@@ -74,7 +86,7 @@ private:
         }
     }
     std::unique_ptr<benchmark::BenchmarkReporter> display_;
-    std::map<std::string, double> ms_;
+    std::map<std::string, std::vector<double>> runs_;
 };
 
 // The goals of issues 14 and 15 where they apply (0: none).
