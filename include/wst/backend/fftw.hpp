@@ -150,13 +150,13 @@ struct fftw {
             if (buffers_.complex.empty()) return N_padded_;
             return i < buffers_.complex.size() ? buffers_.complex[i] : 0;
         }
-        const plan& r2c(std::size_t n) const { return *r2c_[slot_.at(n)]; }
-        const plan& c2c_backward(std::size_t n) const { return *c2c_backward_[slot_.at(n)]; }
-        const plan& c2c_forward(std::size_t n) const { return *c2c_forward_[slot_.at(n)]; }
-        const plan& c2r(std::size_t n) const { return *c2r_[slot_.at(n)]; }
+        const plan& r2c(std::size_t n) const { return *r2c_[slot(n)]; }
+        const plan& c2c_backward(std::size_t n) const { return *c2c_backward_[slot(n)]; }
+        const plan& c2c_forward(std::size_t n) const { return *c2c_forward_[slot(n)]; }
+        const plan& c2r(std::size_t n) const { return *c2r_[slot(n)]; }
         // How many bins above n/2 the filters of length n read (the most of
         // elementwise::mirrored_bins over them).
-        std::size_t mirrored_bins(std::size_t n) const { return mirrored_[slot_.at(n)]; }
+        std::size_t mirrored_bins(std::size_t n) const { return mirrored_[slot(n)]; }
         window phi(int level) const { return view(phi_[static_cast<std::size_t>(level)]); }
         window psi1(std::size_t n1, int level) const { return view(psi1_[n1][static_cast<std::size_t>(level)]); }
         window psi2(std::size_t n2, int level) const { return view(psi2_[n2][static_cast<std::size_t>(level)]); }
@@ -176,6 +176,14 @@ struct fftw {
             std::vector<Real> values;
             std::size_t rows, cols;
         };
+        // The plans of length n: slot l for N_padded / 2^l (made first, in that
+        // order: a shift, not a search, for the lengths the time axis
+        // transforms several times per path), the map for the others.
+        std::size_t slot(std::size_t n) const {
+            if (std::has_single_bit(n) && n <= N_padded_ && std::has_single_bit(N_padded_))
+                return static_cast<std::size_t>(std::countr_zero(N_padded_) - std::countr_zero(n));
+            return slot_.at(n);
+        }
         static window view(const stored& s) { return {s.values.data(), s.start, s.values.size(), s.n}; }
         static elementwise::matrix_view<Real> view(const std::vector<stored_matrix>& matrices, int level) {
             const auto& m = matrices[static_cast<std::size_t>(level)];
