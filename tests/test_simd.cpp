@@ -69,6 +69,12 @@ std::vector<Real> every_loop() {
         all.insert(all.end(), abs_z.begin(), abs_z.end());
         all.insert(all.end(), G.begin(), G.end());
     }
+    for (std::size_t n : {4, 8, 16, 34, 256, 1024})  // every start and tail of the mirrored bins
+        for (std::size_t first = n / 2 + 1; first <= n; ++first) {
+            auto row = awkward_complex<Real>(n, static_cast<unsigned>(n + first));
+            wst::cpu_loops::fill_mirrored(row.data(), n, first);
+            all.insert(all.end(), row.begin(), row.end());
+        }
     const auto bank = wst::scattering_filter_factory(512, 5, 8, 1, 32);
     for (const auto& f : {bank.psi1.front(), bank.psi1.back(), bank.psi2.front(), bank.phi}) {
         const wst::compact_level level = wst::compact(f.levels.front());

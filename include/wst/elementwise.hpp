@@ -94,6 +94,21 @@ struct filter_and_subsample {
             y[2 * t + 1] += x[2 * t + 1] * w;
         }
     }
+    // The same for output bins not written yet: out = 0 + term, the bits of
+    // adding the term to a zeroed bin (the sign of a zero term included),
+    // without zeroing and reading them first.
+    WST_HOST_DEVICE void first(const Real* __restrict in, const filter_window<Real>& f, std::size_t n_out, Real factor,
+                               std::size_t i, std::size_t count, Real* __restrict out) const {
+        const std::size_t j = wrap(f.start + i, f.n), o = wrap(j, n_out);
+        const Real* __restrict v = f.values + i;
+        const Real* __restrict x = in + 2 * j;
+        Real* __restrict y = out + 2 * o;
+        for (std::size_t t = 0; t < count; ++t) {
+            const Real w = v[t] * factor;
+            y[2 * t] = Real(0) + x[2 * t] * w;
+            y[2 * t + 1] = Real(0) + x[2 * t + 1] * w;
+        }
+    }
 };
 
 // How many bins above n/2 a filter window reads: n - j for the smallest bin

@@ -13,6 +13,7 @@
 #include <immintrin.h>
 
 #include <cstddef>
+#include <cstdint>
 
 #define WST_AVX2 __attribute__((target("avx2")))
 
@@ -45,6 +46,22 @@ WST_AVX2 inline std::size_t filter_run(const double* x, const double* v, double 
     for (; t + 2 <= count; t += 2)
         _mm256_storeu_pd(y + 2 * t,
                          _mm256_add_pd(_mm256_loadu_pd(y + 2 * t), _mm256_mul_pd(_mm256_loadu_pd(x + 2 * t), weights(v + t, f))));
+    return t;
+}
+
+// y[t] = 0 + x[t] * (v[t] * factor): elementwise::filter_and_subsample's first.
+WST_AVX2 inline std::size_t filter_first(const float* x, const float* v, float factor, std::size_t count, float* y) {
+    const __m256 f = _mm256_set1_ps(factor), zero = _mm256_setzero_ps();
+    std::size_t t = 0;
+    for (; t + 4 <= count; t += 4)
+        _mm256_storeu_ps(y + 2 * t, _mm256_add_ps(zero, _mm256_mul_ps(_mm256_loadu_ps(x + 2 * t), weights(v + t, f))));
+    return t;
+}
+WST_AVX2 inline std::size_t filter_first(const double* x, const double* v, double factor, std::size_t count, double* y) {
+    const __m256d f = _mm256_set1_pd(factor), zero = _mm256_setzero_pd();
+    std::size_t t = 0;
+    for (; t + 2 <= count; t += 2)
+        _mm256_storeu_pd(y + 2 * t, _mm256_add_pd(zero, _mm256_mul_pd(_mm256_loadu_pd(x + 2 * t), weights(v + t, f))));
     return t;
 }
 
@@ -149,6 +166,21 @@ WST_AVX2 inline std::size_t modulus_adjoint(const double* z, const double* abs_z
         _mm256_storeu_pd(G_z + 2 * i + 4, _mm256_mul_pd(_mm256_permute2f128_pd(lo, hi, 0x31), _mm256_loadu_pd(z + 2 * i + 4)));
     }
     return i;
+}
+
+// Bins first .. first + 4m - 1 of a row of n float complex bins from the
+// bins below n/2, conj(row[n - k]) (cpu_loops::fill_mirrored), four at a
+// time: bins n - k - 3 .. n - k read as four 64-bit words, reversed, the
+// sign of each imaginary part (bit 63) flipped. Returns 4m, as many as fit
+// before n.
+WST_AVX2 inline std::size_t mirror_run(float* row, std::size_t n, std::size_t first) {
+    const __m256i sign = _mm256_set1_epi64x(static_cast<long long>(std::uint64_t{1} << 63));
+    std::size_t k = first;
+    for (; k + 4 <= n; k += 4) {
+        const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + 2 * (n - k - 3)));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(row + 2 * k), _mm256_xor_si256(_mm256_permute4x64_epi64(w, 0x1B), sign));
+    }
+    return k - first;
 }
 
 }  // namespace wst::cpu_avx2

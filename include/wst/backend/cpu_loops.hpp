@@ -1,5 +1,6 @@
 // The CPU backend's hot element-wise loops: the filter product with
-// subsampling and its adjoint, the modulus and its adjoint. Their arithmetic
+// subsampling and its adjoint, the modulus and its adjoint, the mirrored
+// bins of a real signal's spectrum. Their arithmetic
 // is elementwise.hpp's, shared with the device backend (tested bit for bit
 // against its per-bin forms). Where cpu_simd selects AVX2, their inner
 // loops run cpu_avx2.hpp's kernels, with the same bits (tests/test_simd.cpp):
@@ -22,6 +23,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
@@ -42,28 +44,44 @@ inline bool avx2() {
 }
 
 // out (B x n/k) = scale * subsample_fourier(in * filter, k), interleaved
-// complex rows (elementwise::filter_and_subsample).
+// complex rows (elementwise::filter_and_subsample). The window's first
+// m = min(length, n/k) entries land on m distinct output bins, cyclically
+// from start mod n/k: each is written as 0 + its term (filter_and_subsample's
+// first), the other n/k - m bins are zeroed, and the entries after the
+// first m (a window longer than n/k, folded) are added. The same bits as
+// zeroing the row and adding every term, without writing and reading the
+// covered bins twice.
 template <class Real>
 WST_VECTORIZE void filter_subsample(const Real* in, const elementwise::filter_window<Real>& filter, std::size_t B,
                                     std::size_t n, std::size_t k, Real* out, Real scale) {
     const elementwise::filter_and_subsample<Real> op;
     const std::size_t n_out = n / k;
     const Real factor = scale / static_cast<Real>(k);
+    const std::size_t m = std::min(filter.length, n_out);
+    const std::size_t uncovered = elementwise::wrap(elementwise::wrap(filter.start, n) + m, n_out);
     [[maybe_unused]] const bool wide = avx2();
     for (std::size_t b = 0; b < B; ++b) {
         const Real* row_in = in + 2 * b * n;
         Real* row_out = out + 2 * b * n_out;
-        std::fill(row_out, row_out + 2 * n_out, Real(0));
+        const std::size_t zeros = n_out - m, tail = std::min(zeros, n_out - uncovered);
+        std::fill(row_out + 2 * uncovered, row_out + 2 * (uncovered + tail), Real(0));
+        std::fill(row_out, row_out + 2 * (zeros - tail), Real(0));
         for (std::size_t i = 0; i < filter.length;) {
-            const std::size_t run = elementwise::unwrapped_run(filter, n_out, i);
+            const bool first = i < m;
+            const std::size_t run = first ? std::min(elementwise::unwrapped_run(filter, n_out, i), m - i)
+                                          : elementwise::unwrapped_run(filter, n_out, i);
             std::size_t done = 0;
 #ifdef WST_AVX2_KERNELS
             if (wide) {
                 const std::size_t j = elementwise::wrap(filter.start + i, filter.n), o = elementwise::wrap(j, n_out);
-                done = cpu_avx2::filter_run(row_in + 2 * j, filter.values + i, factor, run, row_out + 2 * o);
+                done = first ? cpu_avx2::filter_first(row_in + 2 * j, filter.values + i, factor, run, row_out + 2 * o)
+                             : cpu_avx2::filter_run(row_in + 2 * j, filter.values + i, factor, run, row_out + 2 * o);
             }
 #endif
-            op.run(row_in, filter, n_out, factor, i + done, run - done, row_out);
+            if (first)
+                op.first(row_in, filter, n_out, factor, i + done, run - done, row_out);
+            else
+                op.run(row_in, filter, n_out, factor, i + done, run - done, row_out);
             i += run;
         }
     }
@@ -155,6 +173,33 @@ WST_VECTORIZE void modulus_adjoint(const Real* __restrict z, const Real* __restr
         const Real w = std::bit_cast<Real>(static_cast<bits>(std::bit_cast<bits>(g[i] / abs_z[i]) & keep));
         G_z[2 * i] = w * z[2 * i];
         G_z[2 * i + 1] = w * z[2 * i + 1];
+    }
+}
+
+// Bins k in [first, n) of a row of n interleaved complex bins from the bins
+// below n/2: conj(row[n - k]) (first > n/2), elementwise::hermitian_extend's
+// values (tested bit for bit). A float bin is moved as one 64-bit word with
+// the sign bit of its imaginary part flipped, a loop GCC vectorizes (which it
+// does not do for the walk backwards over (re, im) pairs), four at a time
+// under AVX2.
+template <class Real>
+void fill_mirrored(Real* row, std::size_t n, std::size_t first) {
+    if constexpr (sizeof(Real) == 4 && std::endian::native == std::endian::little) {
+        constexpr std::uint64_t imaginary_sign = std::uint64_t{1} << 63;
+        auto* words = reinterpret_cast<unsigned char*>(row);
+        std::size_t k = first;
+#ifdef WST_AVX2_KERNELS
+        if (avx2()) k += cpu_avx2::mirror_run(row, n, first);
+#endif
+        for (; k < n; ++k) {
+            std::uint64_t w;
+            std::memcpy(&w, words + 8 * (n - k), 8);
+            w ^= imaginary_sign;
+            std::memcpy(words + 8 * k, &w, 8);
+        }
+    } else {
+        const elementwise::hermitian_extend<Real> extend;
+        for (std::size_t k = first; k < n; ++k) extend(row, n, k);
     }
 }
 

@@ -472,26 +472,8 @@ struct fftw {
             return const_row_major(M.values, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(M.cols));
         }
 
-        // Bins k in [first, n) of a row of n bins from the bins below n/2:
-        // conj(row[n - k]) (first > n/2). A float bin is moved as one 64-bit
-        // word with the sign bit of its imaginary part flipped, a loop the
-        // compiler vectorizes, which it does not do for the walk backwards
-        // over (re, im) pairs; the values are elementwise::hermitian_extend's
-        // (tested bit for bit).
         static void fill_mirrored(complex_type* row, std::size_t n, std::size_t first) {
-            if constexpr (sizeof(complex_type) == sizeof(std::uint64_t) && std::endian::native == std::endian::little) {
-                constexpr std::uint64_t imaginary_sign = std::uint64_t{1} << 63;
-                auto* words = reinterpret_cast<unsigned char*>(row);
-                for (std::size_t k = first; k < n; ++k) {
-                    std::uint64_t w;
-                    std::memcpy(&w, words + 8 * (n - k), 8);
-                    w ^= imaginary_sign;
-                    std::memcpy(words + 8 * k, &w, 8);
-                }
-            } else {
-                const elementwise::hermitian_extend<Real> extend;
-                for (std::size_t k = first; k < n; ++k) extend(reinterpret_cast<Real*>(row), n, k);
-            }
+            cpu_loops::fill_mirrored(reinterpret_cast<Real*>(row), n, first);
         }
 
         // out[t] = scale Re(sum_k X[k] e^{+2 pi i k t / n}) per row. The real part
