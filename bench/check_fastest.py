@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""CTest bench_ratios_median: with --benchmark_repetitions=3, the time that
-wst-bench's ratio table prints is the median of the three runs it reports.
+"""CTest bench_ratios_fastest: with --benchmark_repetitions=3, the time that
+wst-bench's ratio table prints is the fastest of the three runs it reports.
 
-Usage: check_median.py WST_BENCH KYMATIO_TIMES_JSON"""
+Usage: check_fastest.py WST_BENCH KYMATIO_TIMES_JSON"""
 import json
 import re
 import subprocess
@@ -19,6 +19,6 @@ times = sorted(b["real_time"] for b in report["benchmarks"] if b["run_type"] == 
 assert len(times) == 3, "expected 3 runs, found {}".format(len(times))
 line = re.search(r"forward/eeg/float/t2 +([0-9.]+) ms", run.stderr)
 assert line, "no ratio line for forward/eeg/float/t2 in:\n" + run.stderr
-printed, median = line.group(1), "{:.2f}".format(times[1])
-assert printed == median, "printed {} ms; the runs {} have the median {} ms".format(printed, times, median)
-print("printed {} ms: the median of {}".format(printed, times))
+printed, fastest = line.group(1), "{:.2f}".format(times[0])
+assert printed == fastest, "printed {} ms; the fastest of the runs {} took {} ms".format(printed, times, fastest)
+print("printed {} ms: the fastest of {}".format(printed, times))
