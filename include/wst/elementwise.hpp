@@ -82,6 +82,10 @@ WST_HOST_DEVICE inline std::size_t wrap(std::size_t i, std::size_t n) {
 template <class Real>
 struct filter_and_subsample {
     // `in` and `out` never overlap (restrict: so that the loop vectorizes).
+    // With first, for output bins not written yet: out = 0 + term, the bits
+    // of adding the term to a zeroed bin (the sign of a zero term included),
+    // without zeroing and reading them first.
+    template <bool first = false>
     WST_HOST_DEVICE void run(const Real* __restrict in, const filter_window<Real>& f, std::size_t n_out, Real factor,
                              std::size_t i, std::size_t count, Real* __restrict out) const {
         const std::size_t j = wrap(f.start + i, f.n), o = wrap(j, n_out);
@@ -90,23 +94,8 @@ struct filter_and_subsample {
         Real* __restrict y = out + 2 * o;
         for (std::size_t t = 0; t < count; ++t) {
             const Real w = v[t] * factor;
-            y[2 * t] += x[2 * t] * w;
-            y[2 * t + 1] += x[2 * t + 1] * w;
-        }
-    }
-    // The same for output bins not written yet: out = 0 + term, the bits of
-    // adding the term to a zeroed bin (the sign of a zero term included),
-    // without zeroing and reading them first.
-    WST_HOST_DEVICE void first(const Real* __restrict in, const filter_window<Real>& f, std::size_t n_out, Real factor,
-                               std::size_t i, std::size_t count, Real* __restrict out) const {
-        const std::size_t j = wrap(f.start + i, f.n), o = wrap(j, n_out);
-        const Real* __restrict v = f.values + i;
-        const Real* __restrict x = in + 2 * j;
-        Real* __restrict y = out + 2 * o;
-        for (std::size_t t = 0; t < count; ++t) {
-            const Real w = v[t] * factor;
-            y[2 * t] = Real(0) + x[2 * t] * w;
-            y[2 * t + 1] = Real(0) + x[2 * t + 1] * w;
+            y[2 * t] = (first ? Real(0) : y[2 * t]) + x[2 * t] * w;
+            y[2 * t + 1] = (first ? Real(0) : y[2 * t + 1]) + x[2 * t + 1] * w;
         }
     }
 };

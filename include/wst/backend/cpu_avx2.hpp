@@ -49,7 +49,7 @@ WST_AVX2 inline std::size_t filter_run(const double* x, const double* v, double 
     return t;
 }
 
-// y[t] = 0 + x[t] * (v[t] * factor): elementwise::filter_and_subsample's first.
+// y[t] = 0 + x[t] * (v[t] * factor): elementwise::filter_and_subsample's run<true>.
 WST_AVX2 inline std::size_t filter_first(const float* x, const float* v, float factor, std::size_t count, float* y) {
     const __m256 f = _mm256_set1_ps(factor), zero = _mm256_setzero_ps();
     std::size_t t = 0;

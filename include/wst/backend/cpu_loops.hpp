@@ -47,7 +47,7 @@ inline bool avx2() {
 // complex rows (elementwise::filter_and_subsample). The window's first
 // m = min(length, n/k) entries land on m distinct output bins, cyclically
 // from start mod n/k: each is written as 0 + its term (filter_and_subsample's
-// first), the other n/k - m bins are zeroed, and the entries after the
+// run<true>), the other n/k - m bins are zeroed, and the entries after the
 // first m (a window longer than n/k, folded) are added. The same bits as
 // zeroing the row and adding every term, without writing and reading the
 // covered bins twice.
@@ -79,7 +79,7 @@ WST_VECTORIZE void filter_subsample(const Real* in, const elementwise::filter_wi
             }
 #endif
             if (first)
-                op.first(row_in, filter, n_out, factor, i + done, run - done, row_out);
+                op.template run<true>(row_in, filter, n_out, factor, i + done, run - done, row_out);
             else
                 op.run(row_in, filter, n_out, factor, i + done, run - done, row_out);
             i += run;
