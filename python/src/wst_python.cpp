@@ -133,6 +133,32 @@ array<Real> rows_of(const wst::signal_array<Real>& a) {
     return out;
 }
 
+// The array output (B, rows, N_out) of x (B, N) and the gradient of
+// sum(S(x) * g), (B, N), of a transform with the C++ frontends' pointer
+// calls (either backend), the GIL released while it runs.
+template <class Transform, class Real>
+array<Real> scattering_of(const Transform& S, const array<Real>& x) {
+    require_rows(x, "x");
+    wst::scattering_array<Real> out;
+    {
+        py::gil_scoped_release unlocked;
+        out = S.scattering(x.data(), static_cast<std::size_t>(x.shape(0)), static_cast<std::size_t>(x.shape(1)));
+    }
+    return to_numpy(out);
+}
+template <class Transform, class Real>
+array<Real> backward_of(const Transform& S, const array<Real>& x, const array<Real>& g) {
+    require_rows(x, "x");
+    const auto B = static_cast<std::size_t>(x.shape(0)), N = static_cast<std::size_t>(x.shape(1));
+    const wst::scattering_array<Real> cotangent = coefficients(g, "g");
+    array<Real> grad({B, N});
+    {
+        py::gil_scoped_release unlocked;
+        S.backward(x.data(), B, N, cotangent, grad.mutable_data());
+    }
+    return grad;
+}
+
 // What both transforms offer, the same way: the array output (B, rows,
 // N_out), its gradient, the fused loss and the reconstruction.
 template <class Transform>
@@ -145,29 +171,9 @@ public:
 
     const Transform& get() const { return S_; }
 
-    array<Real> scattering(const array<Real>& x) const {
-        require_rows(x, "x");
-        const auto B = static_cast<std::size_t>(x.shape(0)), N = static_cast<std::size_t>(x.shape(1));
-        wst::scattering_array<Real> out;
-        {
-            py::gil_scoped_release unlocked;
-            out = S_.scattering(x.data(), B, N);
-        }
-        return to_numpy(out);
-    }
-
+    array<Real> scattering(const array<Real>& x) const { return scattering_of(S_, x); }
     // The gradient of sum(S(x) * g) with respect to x, (B, N); g (B, rows, N_out).
-    array<Real> backward(const array<Real>& x, const array<Real>& g) const {
-        require_rows(x, "x");
-        const auto B = static_cast<std::size_t>(x.shape(0)), N = static_cast<std::size_t>(x.shape(1));
-        const wst::scattering_array<Real> cotangent = coefficients(g, "g");
-        array<Real> grad({B, N});
-        {
-            py::gil_scoped_release unlocked;
-            S_.backward(x.data(), B, N, cotangent, grad.mutable_data());
-        }
-        return grad;
-    }
+    array<Real> backward(const array<Real>& x, const array<Real>& g) const { return backward_of(S_, x, g); }
 
     // (loss per signal, its gradient (B, N), ||S_m(y) - S*_m||^2 per signal
     // and order) of the fused loss against target (B or 1, rows, N_out).
@@ -465,26 +471,8 @@ public:
     bound_cuda(const Params& p, int device, int threads) : S_(p, device, threads) {}
     const transform& get() const { return S_; }
 
-    array<Real> scattering(const array<Real>& x) const {
-        require_rows(x, "x");
-        wst::scattering_array<Real> out;
-        {
-            py::gil_scoped_release unlocked;
-            out = S_.scattering(x.data(), static_cast<std::size_t>(x.shape(0)), static_cast<std::size_t>(x.shape(1)));
-        }
-        return to_numpy(out);
-    }
-    array<Real> backward(const array<Real>& x, const array<Real>& g) const {
-        require_rows(x, "x");
-        const auto B = static_cast<std::size_t>(x.shape(0)), N = static_cast<std::size_t>(x.shape(1));
-        const wst::scattering_array<Real> cotangent = coefficients(g, "g");
-        array<Real> grad({B, N});
-        {
-            py::gil_scoped_release unlocked;
-            S_.backward(x.data(), B, N, cotangent, grad.mutable_data());
-        }
-        return grad;
-    }
+    array<Real> scattering(const array<Real>& x) const { return scattering_of(S_, x); }
+    array<Real> backward(const array<Real>& x, const array<Real>& g) const { return backward_of(S_, x, g); }
     void scattering_on_device(std::uintptr_t x, std::size_t B, std::size_t N, std::uintptr_t out) const {
         py::gil_scoped_release unlocked;
         S_.scattering_on_device(reinterpret_cast<const Real*>(x), B, N, reinterpret_cast<Real*>(out));
