@@ -6,7 +6,8 @@
 - wst's torch frontend forward + backward against kymatio.torch's (CPU);
 - the binding's own overhead: wst's Python forward against the C++ call
   (wst-bench forward/speech/float/t<threads>), both means over about a
-  second of calls.
+  second of calls, taken in turn `rounds` times and the fastest of each
+  kept (on a shared machine one such mean moves by 5-10% within a minute).
 
 Both at `threads` threads (torch.set_num_threads, wst's threads=); the
 ratios from the best of `repeat` calls (Kymatio's of a fifth as many). Needs Kymatio 0.4 importable (PYTHONPATH) for the ratios.
@@ -41,6 +42,7 @@ def main():
     ap.add_argument("wst_bench", nargs="?")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=5)
     a = ap.parse_args()
     import torch
     import wst
@@ -49,9 +51,6 @@ def main():
     S = wst.Scattering1D(J, N, Q, threads=a.threads)
     S(x)
     rows = {"wst numpy forward": best(lambda: S(x), a.repeat)}
-    # The mean over about a second, as Google Benchmark's real_time: the overhead's figure.
-    calls = timed(lambda: S(x), max(a.repeat, int(1.0 / (rows["wst numpy forward"] / 1000)) + 1))
-    rows["wst numpy forward, mean"] = 1000 * sum(calls) / len(calls)
     St = wst.Scattering1D(J, N, Q, frontend='torch', threads=a.threads)
     xt = torch.from_numpy(x)
 
@@ -71,10 +70,18 @@ def main():
     except ImportError as e:
         print("Kymatio not importable (%s): no ratios" % e)
     if a.wst_bench:
-        out = subprocess.run([a.wst_bench, "--benchmark_filter=^forward/speech/float/t%d/" % a.threads,
-                              "--benchmark_format=json", "--benchmark_min_time=1"], capture_output=True, text=True).stdout
-        b = json.loads(out)["benchmarks"][0]
-        rows["C++ forward (wst-bench)"] = b["real_time"] * {"ms": 1, "us": 1e-3, "ns": 1e-6}[b["time_unit"]]
+        # The mean over about a second, as Google Benchmark's real_time, of
+        # the Python call and of the C++ one, in turn.
+        python_means, cpp_means = [], []
+        for _ in range(a.rounds):
+            calls = timed(lambda: S(x), max(a.repeat, int(1.0 / (rows["wst numpy forward"] / 1000)) + 1))
+            python_means.append(1000 * sum(calls) / len(calls))
+            out = subprocess.run([a.wst_bench, "--benchmark_filter=^forward/speech/float/t%d/" % a.threads,
+                                  "--benchmark_format=json", "--benchmark_min_time=1"], capture_output=True, text=True).stdout
+            b = json.loads(out)["benchmarks"][0]
+            cpp_means.append(b["real_time"] * {"ms": 1, "us": 1e-3, "ns": 1e-6}[b["time_unit"]])
+        rows["wst numpy forward, mean"] = min(python_means)
+        rows["C++ forward (wst-bench)"] = min(cpp_means)
     for name, ms in rows.items():
         print("%-34s %9.2f ms" % (name, ms))
     if "kymatio.numpy forward" in rows:
