@@ -30,38 +30,27 @@ WST_AVX2 inline __m256d weights(const double* v, __m256d factor) {
     return _mm256_permute4x64_pd(w, 0x50);
 }
 
-// y[t] += x[t] * (v[t] * factor) for complex x, y and real v, t < count:
-// elementwise::filter_and_subsample's run.
+// y[t] += x[t] * (v[t] * factor) for complex x, y and real v, t < count,
+// or with first y[t] = 0 + x[t] * (v[t] * factor): elementwise::
+// filter_and_subsample's run<first>.
+template <bool first>
 WST_AVX2 inline std::size_t filter_run(const float* x, const float* v, float factor, std::size_t count, float* y) {
     const __m256 f = _mm256_set1_ps(factor);
     std::size_t t = 0;
-    for (; t + 4 <= count; t += 4)
-        _mm256_storeu_ps(y + 2 * t,
-                         _mm256_add_ps(_mm256_loadu_ps(y + 2 * t), _mm256_mul_ps(_mm256_loadu_ps(x + 2 * t), weights(v + t, f))));
+    for (; t + 4 <= count; t += 4) {
+        const __m256 term = _mm256_mul_ps(_mm256_loadu_ps(x + 2 * t), weights(v + t, f));
+        _mm256_storeu_ps(y + 2 * t, _mm256_add_ps(first ? _mm256_setzero_ps() : _mm256_loadu_ps(y + 2 * t), term));
+    }
     return t;
 }
+template <bool first>
 WST_AVX2 inline std::size_t filter_run(const double* x, const double* v, double factor, std::size_t count, double* y) {
     const __m256d f = _mm256_set1_pd(factor);
     std::size_t t = 0;
-    for (; t + 2 <= count; t += 2)
-        _mm256_storeu_pd(y + 2 * t,
-                         _mm256_add_pd(_mm256_loadu_pd(y + 2 * t), _mm256_mul_pd(_mm256_loadu_pd(x + 2 * t), weights(v + t, f))));
-    return t;
-}
-
-// y[t] = 0 + x[t] * (v[t] * factor): elementwise::filter_and_subsample's run<true>.
-WST_AVX2 inline std::size_t filter_first(const float* x, const float* v, float factor, std::size_t count, float* y) {
-    const __m256 f = _mm256_set1_ps(factor), zero = _mm256_setzero_ps();
-    std::size_t t = 0;
-    for (; t + 4 <= count; t += 4)
-        _mm256_storeu_ps(y + 2 * t, _mm256_add_ps(zero, _mm256_mul_ps(_mm256_loadu_ps(x + 2 * t), weights(v + t, f))));
-    return t;
-}
-WST_AVX2 inline std::size_t filter_first(const double* x, const double* v, double factor, std::size_t count, double* y) {
-    const __m256d f = _mm256_set1_pd(factor), zero = _mm256_setzero_pd();
-    std::size_t t = 0;
-    for (; t + 2 <= count; t += 2)
-        _mm256_storeu_pd(y + 2 * t, _mm256_add_pd(zero, _mm256_mul_pd(_mm256_loadu_pd(x + 2 * t), weights(v + t, f))));
+    for (; t + 2 <= count; t += 2) {
+        const __m256d term = _mm256_mul_pd(_mm256_loadu_pd(x + 2 * t), weights(v + t, f));
+        _mm256_storeu_pd(y + 2 * t, _mm256_add_pd(first ? _mm256_setzero_pd() : _mm256_loadu_pd(y + 2 * t), term));
+    }
     return t;
 }
 

@@ -74,8 +74,8 @@ WST_VECTORIZE void filter_subsample(const Real* in, const elementwise::filter_wi
 #ifdef WST_AVX2_KERNELS
             if (wide) {
                 const std::size_t j = elementwise::wrap(filter.start + i, filter.n), o = elementwise::wrap(j, n_out);
-                done = first ? cpu_avx2::filter_first(row_in + 2 * j, filter.values + i, factor, run, row_out + 2 * o)
-                             : cpu_avx2::filter_run(row_in + 2 * j, filter.values + i, factor, run, row_out + 2 * o);
+                done = first ? cpu_avx2::filter_run<true>(row_in + 2 * j, filter.values + i, factor, run, row_out + 2 * o)
+                             : cpu_avx2::filter_run<false>(row_in + 2 * j, filter.values + i, factor, run, row_out + 2 * o);
             }
 #endif
             if (first)
