@@ -123,3 +123,17 @@ def test_a_cuda_tensor_without_the_backend_is_refused_by_name(monkeypatch):
     monkeypatch.setattr(torch_frontend._wst, 'has_cuda', False)
     with pytest.raises(RuntimeError, match="x is on cuda:0: this build of the wst package has no CUDA backend"):
         torch_frontend._check_tensor(stand_in(), 'x')
+
+
+def test_device_rows_checks_finiteness_as_the_cpp_frontend():
+    # The device-pointer calls do not check their input: _device_rows does, with
+    # the C++ frontend's message (run here on a CPU tensor, device-independent).
+    from wst.torch_frontend import _device_rows
+    x = torch.zeros(3, 16, dtype=torch.float64)
+    assert torch.equal(_device_rows(x, 'x'), x)
+    x[2, 5] = float('inf')
+    with pytest.raises(ValueError, match="x = inf at signal 2, sample 5 is invalid: values must be finite"):
+        _device_rows(x, 'x')
+    S = wst.Scattering1D(J=3, shape=16)
+    with pytest.raises(ValueError, match="x = inf at signal 2, sample 5 is invalid: values must be finite"):
+        S(x.numpy())  # the C++ frontend's own message, the same

@@ -36,9 +36,9 @@ def _device_rows(t, name):
     checks host arrays (the device-pointer calls do not)."""
     _check_tensor(t, name)
     t = t.detach().contiguous()
-    bad = (~torch.isfinite(t)).reshape(-1).nonzero()
-    if bad.numel() > 0:
-        i = int(bad[0])
+    finite = torch.isfinite(t)
+    if not bool(finite.all()):  # one reduction; the first bad sample found only then
+        i = int((~finite).reshape(-1).nonzero()[0])
         raise ValueError("{} = {} at signal {}, sample {} is invalid: values must be finite (no NaN or infinity)"
                          .format(name, float(t.reshape(-1)[i]), i // t.shape[-1], i % t.shape[-1]))
     return t
