@@ -28,7 +28,7 @@ struct transform<Params, Real>::impl {
 // The transform's context keeps the device current when it is made
 // (device.hpp) and makes it current for each call.
 template <class Params, class Real>
-transform<Params, Real>::transform(const Params& p, int device, int threads) : device_(device) {
+transform<Params, Real>::transform(const Params& p, int device, int threads) {
     wst::cuda::device::activate(device);
     impl_ = std::make_unique<const impl>(p, threads);
 }

@@ -32,7 +32,6 @@ public:
     transform(const transform&) = delete;
     transform& operator=(const transform&) = delete;
 
-    int device() const { return device_; }
     // Channels of the array output, and samples per channel.
     std::size_t output_size() const;
     std::size_t output_length() const;
@@ -47,7 +46,6 @@ public:
 
 private:
     struct impl;
-    int device_;
     std::unique_ptr<const impl> impl_;
 };
 

@@ -303,20 +303,20 @@ class ScatteringNumPy1D:
         """The C++ transform on CUDA device `device` (a torch.device), made on
         first use; a RuntimeError that says why where no CUDA device can be
         used."""
-        arguments = self._engine_arguments()
-        key = (np.dtype(dtype), 'cuda', device.index or 0) + arguments
-        if key not in self._engines:
-            why = _wst.cuda_unavailable()
-            if why:
-                raise RuntimeError("x is on {}, but wst's CUDA backend cannot run here: {}".format(device, why))
-            self._engines[key] = getattr(_wst, self._cuda_engine_names[np.dtype(dtype)])(*arguments, device.index or 0)
-        return self._engines[key]
+        return self._engine(dtype, device.index or 0)
 
-    def _engine(self, dtype):
+    def _engine(self, dtype, cuda_device=None):
         # Keyed by the arguments too: Kymatio's max_order and out_type may be
-        # set after construction, and the next call follows them.
+        # set after construction, and the next call follows them. On the CPU
+        # backend, or on CUDA device cuda_device.
         arguments = self._engine_arguments()
-        key = (np.dtype(dtype),) + arguments
+        key = (np.dtype(dtype), cuda_device) + arguments
         if key not in self._engines:
-            self._engines[key] = self._engine_types[np.dtype(dtype)](*arguments)
+            if cuda_device is None:
+                self._engines[key] = self._engine_types[np.dtype(dtype)](*arguments)
+            else:
+                why = _wst.cuda_unavailable()
+                if why:
+                    raise RuntimeError("x is on cuda:{}, but wst's CUDA backend cannot run here: {}".format(cuda_device, why))
+                self._engines[key] = getattr(_wst, self._cuda_engine_names[np.dtype(dtype)])(*arguments, cuda_device)
         return self._engines[key]
