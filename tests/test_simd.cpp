@@ -15,6 +15,7 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -51,7 +52,8 @@ std::vector<Real> awkward_complex(std::size_t count, unsigned seed) {
     for (std::size_t i = 0; i < count; i += 13) z[2 * i] = z[2 * i + 1] = 0;
     for (std::size_t i = 5; i < count; i += 29) z[2 * i] = big;
     for (std::size_t i = 7; i < count; i += 31) z[2 * i] = tiny, z[2 * i + 1] = -tiny;
-    for (std::size_t i = 11; i < count; i += 37) z[2 * i + 1] = tiny * tiny;  // squares that round to 0, z not 0
+    for (std::size_t i = 11; i < count; i += 37) z[2 * i + 1] = tiny * tiny;  // a square that rounds to 0 beside another
+    for (std::size_t i = 3; i < count; i += 41) z[2 * i] = 0, z[2 * i + 1] = -tiny * tiny;  // |z|^2 rounds to 0, z not 0
     return z;
 }
 
@@ -115,6 +117,34 @@ std::vector<Real> whole_transforms() {
     return all;
 }
 
+// |z| by cpu_loops::modulus against elementwise::modulus, value by value,
+// for Gaussian values with one awkward value alone in its block of 256 (so
+// that no other value makes the block be redone), at several positions:
+// 0, a square that overflows, squares that underflow with a loss of bits
+// (not powers of two, whose plain root would be exact), a square that
+// rounds to 0 beside a normal one, and both (|z|^2 rounds to 0, z not 0).
+template <class Real>
+bool awkward_values_alone() {
+    const Real big = std::sqrt(std::numeric_limits<Real>::max()) * 4, tiny = std::sqrt(std::numeric_limits<Real>::min()) / 4;
+    const std::vector<std::pair<Real, Real>> awkward = {{0, 0}, {big, 1}, {tiny * Real(1.2345), -tiny * Real(0.777)}, {1, tiny * tiny}, {0, -tiny * tiny}};
+    bool same = true;
+    for (const auto& [re, im] : awkward)
+        for (std::size_t at : {0, 5, 8, 100, 255, 256, 300, 599}) {
+            std::vector<Real> z(2 * 600), out(600);
+            std::mt19937 gen(static_cast<unsigned>(at));
+            std::normal_distribution<double> d;
+            for (auto& v : z) v = static_cast<Real>(d(gen));
+            z[2 * at] = re, z[2 * at + 1] = im;
+            wst::cpu_loops::modulus(z.data(), out.data(), 600);
+            const wst::elementwise::modulus<Real> op;
+            for (std::size_t i = 0; i < 600; ++i) {
+                const Real expected = op(z.data(), i);
+                same = same && std::memcmp(&out[i], &expected, sizeof(Real)) == 0;
+            }
+        }
+    return same;
+}
+
 }  // namespace
 
 TEST_CASE("the AVX2 kernels give the baseline loops' bits, alone and in whole transforms", "[simd]") {
@@ -135,6 +165,15 @@ TEST_CASE("the AVX2 kernels give the baseline loops' bits, alone and in whole tr
     CHECK(same_bits(under(isa::avx2, every_loop<double>), under(isa::baseline, every_loop<double>)));
     CHECK(same_bits(under(isa::avx2, whole_transforms<float>), under(isa::baseline, whole_transforms<float>)));
     CHECK(same_bits(under(isa::avx2, whole_transforms<double>), under(isa::baseline, whole_transforms<double>)));
+}
+
+TEST_CASE("the modulus takes the exact formula for an awkward value alone in its block", "[simd]") {
+    for (const isa choice : {isa::baseline, wst::cpu_simd::widest_supported()}) {
+        INFO("instruction set " << static_cast<int>(choice));
+        const simd_choice scope(choice);
+        CHECK(awkward_values_alone<float>());
+        CHECK(awkward_values_alone<double>());
+    }
 }
 
 TEST_CASE("the loops' instruction set: avx2 refused where it cannot run", "[simd]") {
