@@ -311,7 +311,7 @@ std::atomic<int> calls_before_throw{0};
 struct throwing_fftw {
     static constexpr const char* name = "throwing fftw";
     static constexpr bool host_memory = true;
-    static constexpr std::size_t signals_per_walk = 1;
+    static std::size_t signals_per_walk(std::size_t, std::size_t, int) { return 1; }
     template <class T>
     using buffer = fftw::buffer<T>;
     template <class Real>

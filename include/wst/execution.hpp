@@ -85,9 +85,11 @@ public:
     const context_type& context() const { return *context_; }
     const execution& settings() const { return settings_; }
     int threads() const { return settings_.threads; }
-    // Signals one walk carries through every primitive.
-    std::size_t signals_per_walk() const {
-        return settings_.signals_per_walk > 0 ? settings_.signals_per_walk : Backend::signals_per_walk;
+    // Signals one walk carries through every primitive, for a batch of B
+    // signals whose spectra take spectrum_bytes each.
+    std::size_t signals_per_walk(std::size_t B, std::size_t spectrum_bytes) const {
+        return settings_.signals_per_walk > 0 ? settings_.signals_per_walk
+                                              : Backend::signals_per_walk(spectrum_bytes, B, threads());
     }
     // Threads over the batch when it has a signal per thread, otherwise over
     // the subtrees of each signal.

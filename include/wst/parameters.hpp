@@ -86,8 +86,9 @@ struct execution {
     wst::planning planning = wst::planning::automatic;
     // Signals one walk of the tree carries through every primitive of the
     // forward pass (each FFT a batched one on a GPU): 0 leaves it to the
-    // backend (1 on the CPU, where threads take whole signals; groups of the
-    // batch on a GPU). The results do not depend on it, bit for bit.
+    // backend (on the CPU as many short signals as stay in cache together,
+    // a long one alone, threads taking whole groups; groups of 64 on a
+    // GPU). The results do not depend on it, bit for bit.
     std::size_t signals_per_walk = 0;
     // Bytes of each workspace (one per thread, and one more, at most) in
     // which the fused loss of TimeFrequencyScattering keeps the filtering

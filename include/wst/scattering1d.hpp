@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <complex>
 #include <cstddef>
 #include <functional>
 #include <limits>
@@ -467,12 +468,16 @@ private:
         return dest;
     }
 
+    std::size_t signals_per_walk(std::size_t B) const {
+        return executor_.signals_per_walk(B, static_cast<std::size_t>(geometry_.N_padded) * sizeof(std::complex<Real>));
+    }
+
     // Whole signals on threads, in groups that go through each primitive
     // together (a group of one: the signal alone), when the batch has a
     // group per thread or groups of more than one; otherwise one signal at
     // a time, its subtrees on the threads.
     bool walks_groups(std::size_t B) const {
-        return (executor_.signals_per_walk() > 1 && B > 1) || executor_.threads_over_batch(B);
+        return (signals_per_walk(B) > 1 && B > 1) || executor_.threads_over_batch(B);
     }
 
     // body(workspace, tree, first, rows) for each group of signals first ..
@@ -480,7 +485,7 @@ private:
     // workspace of its own, whose work is done when the body returns.
     template <class Body>
     void for_each_group(std::size_t B, Body&& body) const {
-        const std::size_t group = executor_.signals_per_walk(), groups = (B + group - 1) / group;
+        const std::size_t group = signals_per_walk(B), groups = (B + group - 1) / group;
         executor_.parallel_for(groups, [&](std::size_t, std::size_t g) {
             const std::size_t first = g * group, rows = std::min(group, B - first);
             lease w(executor_, rows);

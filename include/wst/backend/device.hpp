@@ -42,7 +42,7 @@ struct device_backend {
     // Signals per walk by default: every FFT one plan batched over the
     // group, every kernel over the group (a group's buffers: 19 x 64 x
     // N_padded values).
-    static constexpr std::size_t signals_per_walk = 64;
+    static std::size_t signals_per_walk(std::size_t /*spectrum_bytes*/, std::size_t /*B*/, int /*threads*/) { return 64; }
     template <class T>
     using buffer = typename Device::template buffer<T>;
     template <class T>
