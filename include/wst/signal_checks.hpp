@@ -60,7 +60,11 @@ struct signal_checks {
 
     // Rejects the first value that is not finite, located by index, or by
     // signal and sample when rows of row_length samples are given.
+    // (Eigen's vectorized test first: the loop that finds the value, a branch
+    // per sample, took 1% of a short batch's forward pass.)
     static void check_finite(const Real* v, std::size_t n, const std::string& name, std::size_t row_length = 0) {
+        using column = Eigen::Array<Real, Eigen::Dynamic, 1>;
+        if (Eigen::Map<const column>(v, static_cast<Eigen::Index>(n)).allFinite()) return;
         for (std::size_t i = 0; i < n; ++i)
             if (!std::isfinite(v[i])) {
                 std::ostringstream os;

@@ -71,7 +71,7 @@ struct fftw {
         context(const std::vector<std::vector<compact_level>>& psi1, const std::vector<std::vector<compact_level>>& psi2,
                 const std::vector<compact_level>& phi, std::size_t N_padded, planning rigor = planning::automatic,
                 const frequency_axis& frequency = {}, const buffer_layout& buffers = {})
-            : N_padded_(N_padded), buffers_(buffers) {
+            : N_padded_(N_padded), pow2_padded_(std::has_single_bit(N_padded)), buffers_(buffers) {
             const planner_choice planner = planner_for(rigor);
             const unsigned flags = planner.flags;
             wst::fftw::load_cached_wisdom_once();
@@ -190,7 +190,9 @@ struct fftw {
         // order: a shift, not a search, for the lengths the time axis
         // transforms several times per path), the map for the others.
         std::size_t slot(std::size_t n) const {
-            if (std::has_single_bit(n) && n <= N_padded_ && std::has_single_bit(N_padded_))
+            // (n & (n - 1), not std::has_single_bit: without -mpopcnt that is a
+            // library call, several per path.)
+            if (n != 0 && (n & (n - 1)) == 0 && n <= N_padded_ && pow2_padded_)
                 return static_cast<std::size_t>(std::countr_zero(N_padded_) - std::countr_zero(n));
             return slot_.at(n);
         }
@@ -201,6 +203,7 @@ struct fftw {
         }
 
         std::size_t N_padded_;
+        bool pow2_padded_;
         std::size_t longest_ = 0;
         buffer_layout buffers_;
         std::map<std::size_t, std::size_t> slot_;  // FFT length -> its plans
