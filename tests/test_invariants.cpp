@@ -264,34 +264,47 @@ TEST_CASE("scattering_in_backend and backward_in_backend equal the array API", "
 TEST_CASE("signals per walk do not change the forward pass", "[invariants][threads]") {
     const wst::scattering1d_params p{.J = 6, .shape = 700, .Q = {8, 2}, .T = 64};
     const auto x = noise(5, 700, 51);
-    const Scattering1D<fftw, double> one(p);
+    const Scattering1D<fftw, double> one(p, {.signals_per_walk = 1});
     const auto S1 = one.scattering(x);
-    for (auto [signals, threads] : {std::pair<std::size_t, int>{3, 1}, {2, 2}, {8, 1}}) {
+    // 0: the backend's choice, which walks signals this short several at a time.
+    for (auto [signals, threads] : {std::pair<std::size_t, int>{0, 1}, {3, 1}, {2, 2}, {8, 1}}) {
         INFO(signals << " signals per walk, " << threads << " threads");
         const Scattering1D<fftw, double> grouped(p, {.threads = threads, .signals_per_walk = signals});
         const auto S = grouped.scattering(x);
         CHECK(std::equal(S.data(), S.data() + S.size(), S1.data()));
     }
-    const Scattering1D<fftw, double> none_one({.J = 5, .shape = 300, .Q = 2, .T = 0, .out_type = wst::out_type::list});
+    const Scattering1D<fftw, double> none_one({.J = 5, .shape = 300, .Q = 2, .T = 0, .out_type = wst::out_type::list},
+                                              {.signals_per_walk = 1});
     const Scattering1D<fftw, double> none_grouped({.J = 5, .shape = 300, .Q = 2, .T = 0, .out_type = wst::out_type::list},
                                                   {.signals_per_walk = 4});
     const auto xs = noise(3, 300, 52);
     const auto a = none_one.scattering_list(xs), b = none_grouped.scattering_list(xs);
     for (std::size_t c = 0; c < a.size(); ++c) CHECK((a[c].coef == b[c].coef).all());
     const wst::scattering1d_params global{.J = 5, .shape = 300, .Q = 2, .T = wst::global};
-    const auto g1 = Scattering1D<fftw, double>(global).scattering(xs);
+    const auto g1 = Scattering1D<fftw, double>(global, {.signals_per_walk = 1}).scattering(xs);
     const auto g3 = Scattering1D<fftw, double>(global, {.signals_per_walk = 3}).scattering(xs);
     CHECK(std::equal(g3.data(), g3.data() + g3.size(), g1.data()));
+}
+
+TEST_CASE("the CPU backend walks as many signals as keep their spectra within 64 KiB, a group per thread", "[invariants]") {
+    CHECK(fftw::signals_per_walk(2048 * 8, 32, 1) == 4);      // eeg, float: 16 KiB spectra
+    CHECK(fftw::signals_per_walk(2048 * 16, 32, 1) == 2);     // eeg, double
+    CHECK(fftw::signals_per_walk(8192 * 8, 32, 1) == 1);      // speech, float: 64 KiB
+    CHECK(fftw::signals_per_walk(131072 * 8, 32, 2) == 1);    // music: 1 MiB
+    CHECK(fftw::signals_per_walk(1024 * 8, 32, 1) == 8);
+    CHECK(fftw::signals_per_walk(1024 * 8, 5, 2) == 3);       // 5 signals on 2 threads: groups of 3 and 2
+    CHECK(fftw::signals_per_walk(1024 * 8, 1, 2) == 1);
+    CHECK(fftw::signals_per_walk(1024 * 8, 32, 0) == 8);      // threads below 1 count as 1
 }
 
 TEST_CASE("signals per walk do not change the reverse mode or the fused loss", "[invariants][threads]") {
     const wst::scattering1d_params p{.J = 6, .shape = 700, .Q = {8, 2}, .T = 64};
     const auto x = noise(5, 700, 53);
-    const Scattering1D<fftw, double> one(p);
+    const Scattering1D<fftw, double> one(p, {.signals_per_walk = 1});
     const auto g = one.scattering(noise(5, 700, 54));
     const auto G1 = one.backward(x, g);
     const auto L1 = one.loss_gradient(x, g, wst::loss::l1, {1, 2, 3});
-    for (auto [signals, threads] : {std::pair<std::size_t, int>{3, 1}, {2, 2}, {8, 1}}) {
+    for (auto [signals, threads] : {std::pair<std::size_t, int>{0, 1}, {3, 1}, {2, 2}, {8, 1}}) {
         INFO(signals << " signals per walk, " << threads << " threads");
         const Scattering1D<fftw, double> grouped(p, {.threads = threads, .signals_per_walk = signals});
         CHECK((grouped.backward(x, g) == G1).all());

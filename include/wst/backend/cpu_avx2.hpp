@@ -89,7 +89,8 @@ WST_AVX2 inline std::size_t filter_adjoint_run(const double* g, const double* v,
 //   s = 0 for a z != 0: a part x != 0 whose square is 0 (the OR of such
 //     parts, their sign aside; a tiny part beside a large one is flagged
 //     too, and then found fine).
-// Against one flag per element built from z's bits, a third less time.
+// Against a flag per element built from z's bits: 0.365 -> 0.207 ns per
+// value (float, hot cache, an AMD EPYC), the square root's own 0.18 ns.
 WST_AVX2 inline std::size_t magnitudes(const float* z, std::size_t count, float* out, unsigned* outside) {
     const __m256i one = _mm256_set1_epi32(1);
     __m256i largest = _mm256_setzero_si256(), smallest_nonzero = _mm256_set1_epi32(-1);

@@ -45,7 +45,7 @@ struct fftw {
     // next, and at most B / threads (rounded up), so that every thread has
     // a group. Short signals gain the most: the eeg configuration (2048
     // bins) walks 4 at a time, its forward 9% faster than one at a time; a
-    // long signal walks alone (music's forward, 2^17 bins, ran 7% slower in
+    // long signal walks alone (music's forward, 2^17 bins, ran 6% slower in
     // pairs). The results do not depend on it.
     static std::size_t signals_per_walk(std::size_t spectrum_bytes, std::size_t B, int threads) {
         const std::size_t fit = std::max<std::size_t>(1, (std::size_t{64} << 10) / std::max<std::size_t>(1, spectrum_bytes));
